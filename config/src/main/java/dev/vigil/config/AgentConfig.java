@@ -1,0 +1,31 @@
+package dev.vigil.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The capture agent ({@code agent}).
+ *
+ * @param listen where the proxy accepts model traffic
+ * @param admin where {@code /healthz}, {@code /readyz} and {@code /metrics} are served
+ * @param bufferBytes in-memory byte budget in front of the sinks
+ * @param spool disk overflow
+ * @param shutdownGrace time to drain on shutdown
+ * @param upstreamTimeout how long a request to the model server may take
+ */
+public record AgentConfig(
+    ListenAddress listen,
+    ListenAddress admin,
+    long bufferBytes,
+    SpoolConfig spool,
+    Duration shutdownGrace,
+    Duration upstreamTimeout) {
+
+  public AgentConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(spool, "spool");
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
+  }
+}

@@ -1,0 +1,169 @@
+package dev.vigil.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every rule that relates two or more keys, in one place. Runs after binding, on the
+ * records; a rule stays quiet when a key it involves was already rejected.
+ */
+final class ConfigRules {
+  /** Producer properties Vigil sets itself from other keys. */
+  private static final Map<String, String> OWNED_PRODUCER_KEYS = Map.of(
+      "bootstrap.servers", "sinks.kafka.bootstrapServers",
+      "compression.type", "sinks.kafka.compression",
+      "key.serializer", "nothing (Vigil writes byte arrays)",
+      "value.serializer", "nothing (Vigil writes byte arrays)");
+
+  private ConfigRules() {}
+
+  static void check(VigilConfig c, Problems p) {
+    endpoints(c, p);
+    sinks(c, p);
+    agent(c, p);
+    monitor(c, p);
+    alerts(c, p);
+  }
+
+  private static void endpoints(VigilConfig c, Problems p) {
+    Map<String, Integer> names = new HashMap<>();
+    Map<String, Integer> routes = new HashMap<>();
+    for (int i = 0; i < c.endpoints().size(); i++) {
+      EndpointConfig e = c.endpoints().get(i);
+      String at = "endpoints[" + i + "]";
+      Integer first = names.putIfAbsent(e.name(), i);
+      if (first != null && !e.name().isEmpty()) {
+        p.addIfClean(at + ".name", "duplicate endpoint name '" + e.name() + "' (also endpoints[" + first
+            + "].name); endpoint names must be unique");
+      }
+      String route = e.route().pathPrefix() + " " + e.route().host();
+      Integer sameRoute = routes.putIfAbsent(route, i);
+      if (sameRoute != null) {
+        p.addIfClean(at + ".route", "same pathPrefix '" + e.route().pathPrefix() + "' and host as endpoints["
+            + sameRoute + "].route, so the agent could not tell them apart; give each endpoint its own"
+            + " pathPrefix or host", at + ".route.pathPrefix", at + ".route.host");
+      }
+      OutputConfig o = e.output();
+      if (o.format() == OutputFormat.POINTER && o.pointer() == null) {
+        p.addIfClean(at + ".output.pointer", "is required when output.format is pointer; e.g. pointer:"
+            + " /predictions/0", at + ".output.format");
+      }
+      if (o.format() != OutputFormat.POINTER && o.pointer() != null) {
+        p.addIfClean(at + ".output.pointer", "is only used when output.format is pointer, got format '"
+            + o.format().configName() + "'; remove it or set format: pointer", at + ".output.format");
+      }
+      if (e.capture().maxBodyBytes() > c.agent().bufferBytes()) {
+        p.addIfClean(at + ".capture.maxBodyBytes", "must not exceed agent.bufferBytes ("
+            + Units.formatSize(c.agent().bufferBytes()) + "), got " + Units.formatSize(e.capture().maxBodyBytes())
+            + "; one capture must fit the buffer", "agent.bufferBytes");
+      }
+    }
+  }
+
+  private static void sinks(VigilConfig c, Problems p) {
+    KafkaSinkConfig k = c.sinks().kafka();
+    S3SinkConfig s = c.sinks().s3();
+    if (!k.enabled() && !s.enabled()) {
+      p.addIfClean("sinks", "both sinks.kafka and sinks.s3 are disabled, so captures would go nowhere; enable at"
+          + " least one", "sinks.kafka.enabled", "sinks.s3.enabled");
+    }
+    if (k.enabled() && k.bootstrapServers().isBlank()) {
+      p.addIfClean("sinks.kafka.bootstrapServers", "is required when sinks.kafka.enabled is true; e.g."
+          + " 127.0.0.1:9092, or set enabled: false");
+    }
+    for (String key : k.producer().keySet()) {
+      String owner = OWNED_PRODUCER_KEYS.get(key);
+      if (owner != null) {
+        p.add("sinks.kafka.producer[" + key + "]", "is set by Vigil; set " + owner + " instead");
+      }
+    }
+    if (s.enabled() && s.bucket().isBlank()) {
+      p.addIfClean("sinks.s3.bucket", "is required when sinks.s3.enabled is true; e.g. vigil, or set enabled:"
+          + " false");
+    } else if (!s.bucket().isBlank()) {
+      String problem = Checks.bucketProblem(s.bucket());
+      if (problem != null) {
+        p.addIfClean("sinks.s3.bucket", problem);
+      }
+    }
+    if (s.accessKeyId().isEmpty() != s.secretAccessKey().isEmpty()) {
+      String set = s.accessKeyId().isEmpty() ? "secretAccessKey" : "accessKeyId";
+      String missing = s.accessKeyId().isEmpty() ? "accessKeyId" : "secretAccessKey";
+      p.addIfClean("sinks.s3." + missing, "is empty while sinks.s3." + set + " is set; set both, or neither to"
+          + " use the default AWS credential chain", "sinks.s3.accessKeyId", "sinks.s3.secretAccessKey");
+    }
+  }
+
+  private static void agent(VigilConfig c, Problems p) {
+    ListenAddress listen = c.agent().listen();
+    ListenAddress admin = c.agent().admin();
+    if (listen.port() != 0 && listen.port() == admin.port()) {
+      p.addIfClean("agent.admin.port", "must differ from agent.listen.port (" + listen.port() + "), got "
+          + admin.port(), "agent.listen.port");
+    }
+  }
+
+  private static void monitor(VigilConfig c, Problems p) {
+    MonitorConfig m = c.monitor();
+    WindowConfig w = m.window();
+    if (w.start().compareTo(w.end()) >= 0) {
+      p.addIfClean("monitor.window", "start (" + Units.formatDuration(w.start()) + ") must be before end ("
+          + Units.formatDuration(w.end()) + "); e.g. start: -PT1H, end: -PT0H",
+          "monitor.window.start", "monitor.window.end");
+    }
+    if (m.source() == MonitorSource.KAFKA && !c.sinks().kafka().enabled()) {
+      p.addIfClean("monitor.source", "is kafka but sinks.kafka.enabled is false; enable the Kafka sink or use"
+          + " source: s3", "sinks.kafka.enabled");
+    }
+    if (m.source() == MonitorSource.S3 && !c.sinks().s3().enabled()) {
+      p.addIfClean("monitor.source", "is s3 but sinks.s3.enabled is false; enable the S3 sink or use source:"
+          + " kafka", "sinks.s3.enabled");
+    }
+    JobStoreConfig j = m.jobStore();
+    if (j.type() == JobStoreType.JDBC && j.jdbcUrl() == null) {
+      p.addIfClean("monitor.jobStore.jdbcUrl", "is required when monitor.jobStore.type is jdbc; e.g."
+          + " jdbc:postgresql://db:5432/vigil", "monitor.jobStore.type");
+    }
+    if (j.jdbcUrl() != null && !j.jdbcUrl().startsWith("jdbc:")) {
+      p.addIfClean("monitor.jobStore.jdbcUrl", "must start with 'jdbc:', got '" + j.jdbcUrl()
+          + "'; e.g. jdbc:postgresql://db:5432/vigil");
+    } else if (j.type() == JobStoreType.MEMORY && j.jdbcUrl() != null) {
+      p.addIfClean("monitor.jobStore.jdbcUrl", "is only used when monitor.jobStore.type is jdbc, got type"
+          + " 'memory'; set type: jdbc or remove jdbcUrl", "monitor.jobStore.type");
+    }
+    if (m.admin().port() != 0) {
+      ListenAddress agentListen = c.agent().listen();
+      ListenAddress agentAdmin = c.agent().admin();
+      if (m.admin().port() == agentListen.port() || m.admin().port() == agentAdmin.port()) {
+        p.addIfClean("monitor.admin.port", "must differ from agent.listen.port and agent.admin.port (they may run"
+            + " on one host), got " + m.admin().port(), "agent.listen.port", "agent.admin.port");
+      }
+    }
+  }
+
+  private static void alerts(VigilConfig c, Problems p) {
+    AlertsConfig a = c.alerts();
+    List<String> endpointNames = c.endpoints().stream().map(EndpointConfig::name).toList();
+    for (String endpoint : a.endpointRecipients().keySet()) {
+      if (!endpointNames.contains(endpoint)) {
+        String guess = DidYouMean.closest(endpoint, endpointNames);
+        p.add(pathOf("alerts.endpointRecipients", endpoint),
+            "names no configured endpoint; "
+            + (guess != null ? "did you mean '" + guess + "'?" : "configured: " + String.join(", ", endpointNames)));
+      }
+    }
+    Set<String> severities = Set.copyOf(AlertsConfig.SEVERITIES);
+    for (String severity : a.severityRecipients().keySet()) {
+      if (!severities.contains(severity)) {
+        p.add(pathOf("alerts.severityRecipients", severity), "unknown severity; must be one of "
+            + String.join(", ", AlertsConfig.SEVERITIES));
+      }
+    }
+  }
+
+  private static String pathOf(String parent, String key) {
+    return EnvSubstitution.childPath(parent, key);
+  }
+}

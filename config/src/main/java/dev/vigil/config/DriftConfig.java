@@ -1,0 +1,15 @@
+package dev.vigil.config;
+
+import java.util.Objects;
+
+/**
+ * Drift of the predicted-class distribution ({@code monitor.thresholds.drift}).
+ *
+ * @param method the distance measured against the baseline
+ * @param limit a violation when the distance exceeds this
+ */
+public record DriftConfig(DriftMethod method, double limit) {
+  public DriftConfig {
+    Objects.requireNonNull(method, "method");
+  }
+}

@@ -1,0 +1,169 @@
+package dev.vigil.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ${NAME}} and {@code ${NAME:-default}} substitution; {@code $${} writes a literal
+ * {@code ${}.
+ *
+ * <p>Two passes, so that an environment value can neither change the YAML's structure (a
+ * password holding {@code ": "} or {@code "#"}) nor break flow mappings
+ * ({@code {user: ${SMTP_USER:-}}}, where braces are syntax): first every reference in the raw
+ * text becomes an opaque alphanumeric token, then the YAML is parsed, then tokens in the
+ * tree's text values are replaced, which also tells us the path of every unset variable.
+ */
+final class EnvSubstitution {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  private final String nonce;
+  private final List<String> references = new ArrayList<>();
+  private final Pattern token;
+
+  private EnvSubstitution(String nonce) {
+    this.nonce = nonce;
+    this.token = Pattern.compile("VGL" + nonce + "(E(\\d+)|D)X");
+  }
+
+  /** Replaces references in {@code yaml} by tokens; returns the text to parse. */
+  static EnvSubstitution prepare(String yaml, StringBuilder out) {
+    EnvSubstitution env = new EnvSubstitution(freshNonce(yaml));
+    int i = 0;
+    int n = yaml.length();
+    while (i < n) {
+      if (yaml.startsWith("$${", i)) {
+        out.append("VGL").append(env.nonce).append("DX");
+        i += 3;
+      } else if (yaml.startsWith("${", i)) {
+        int close = yaml.indexOf('}', i + 2);
+        int eol = yaml.indexOf('\n', i + 2);
+        if (close < 0 || (eol >= 0 && eol < close)) {
+          out.append("${"); // left as is: reported with its path after parsing
+          i += 2;
+        } else {
+          out.append("VGL").append(env.nonce).append('E').append(env.references.size()).append('X');
+          env.references.add(yaml.substring(i + 2, close));
+          i = close + 1;
+        }
+      } else {
+        out.append(yaml.charAt(i++));
+      }
+    }
+    return env;
+  }
+
+  /** A copy of {@code tree} with every token resolved against {@code vars}. */
+  JsonNode resolve(JsonNode tree, Map<String, String> vars, String path, Problems problems) {
+    if (tree instanceof ObjectNode object) {
+      ObjectNode copy = JsonNodeFactory.instance.objectNode();
+      Iterator<Map.Entry<String, JsonNode>> it = object.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String key = e.getKey();
+        if (token.matcher(key).find()) {
+          String resolved = substitute(key, vars, path, problems);
+          key = resolved == null ? e.getKey() : resolved;
+        }
+        String childPath = childPath(path, key);
+        copy.set(key, resolve(e.getValue(), vars, childPath, problems));
+      }
+      return copy;
+    }
+    if (tree instanceof ArrayNode array) {
+      ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+      for (int i = 0; i < array.size(); i++) {
+        copy.add(resolve(array.get(i), vars, path + "[" + i + "]", problems));
+      }
+      return copy;
+    }
+    if (tree != null && tree.isTextual()) {
+      String text = tree.textValue();
+      boolean hasToken = token.matcher(text).find();
+      if (text.contains("${")) {
+        problems.add(path, "'${' without a closing '}'; write ${NAME} or ${NAME:-default}, or $${ for a literal ${");
+        return NullNode.instance;
+      }
+      if (!hasToken) {
+        return tree;
+      }
+      String resolved = substitute(text, vars, path, problems);
+      return resolved == null ? NullNode.instance : TextNode.valueOf(resolved);
+    }
+    return tree;
+  }
+
+  /** {@code text} with tokens replaced, or {@code null} when a reference could not be resolved. */
+  private String substitute(String text, Map<String, String> vars, String path, Problems problems) {
+    Matcher m = token.matcher(text);
+    StringBuilder out = new StringBuilder();
+    boolean ok = true;
+    while (m.find()) {
+      String replacement;
+      if (m.group(2) == null) {
+        replacement = "${";
+      } else {
+        String ref = references.get(Integer.parseInt(m.group(2)));
+        replacement = lookup(ref, vars, path, problems);
+        if (replacement == null) {
+          ok = false;
+          replacement = "";
+        }
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return ok ? out.toString() : null;
+  }
+
+  private static String lookup(String ref, Map<String, String> vars, String path, Problems problems) {
+    int sep = ref.indexOf(":-");
+    String name = sep < 0 ? ref : ref.substring(0, sep);
+    if (!NAME.matcher(name).matches()) {
+      problems.addAndSilence(path, "'${" + ref + "}' is not a valid reference; names are letters, digits"
+          + " and _ (not starting with a digit): write ${NAME} or ${NAME:-default}");
+      return null;
+    }
+    String value = vars.get(name);
+    if (value != null) {
+      return value;
+    }
+    if (sep >= 0) {
+      return ref.substring(sep + 2);
+    }
+    problems.addAndSilence(path, "environment variable " + name + " is not set; export it or write ${"
+        + name + ":-default}");
+    return null;
+  }
+
+  static String childPath(String parent, String key) {
+    if (key.matches("[A-Za-z0-9_-]+")) {
+      return parent.isEmpty() ? key : parent + "." + key;
+    }
+    return parent + "[" + key + "]";
+  }
+
+  private static String freshNonce(String yaml) {
+    SecureRandom random = new SecureRandom();
+    String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    while (true) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 10; i++) {
+        sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (!yaml.contains(sb)) {
+        return sb.toString();
+      }
+    }
+  }
+}

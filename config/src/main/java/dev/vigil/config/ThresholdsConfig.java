@@ -1,0 +1,25 @@
+package dev.vigil.config;
+
+import java.util.Objects;
+
+/**
+ * Violation limits ({@code monitor.thresholds}); shares are fractions in [0, 1].
+ *
+ * @param classShareMax a class predicted in more than this share of records is a violation
+ * @param drift class-distribution drift against the baseline
+ * @param lowConfidenceShareMax max share of records whose top-1 confidence is below
+ *     {@code monitor.lowConfidenceThreshold}
+ * @param confidenceDropMax max drop of the mean top-1 confidence against the baseline
+ * @param unusableShareMax max share of records whose output could not be read
+ */
+public record ThresholdsConfig(
+    double classShareMax,
+    DriftConfig drift,
+    double lowConfidenceShareMax,
+    double confidenceDropMax,
+    double unusableShareMax) {
+
+  public ThresholdsConfig {
+    Objects.requireNonNull(drift, "drift");
+  }
+}
