@@ -1,0 +1,42 @@
+package dev.vigil.monitor.check;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** The checks a window is judged by; {@link #code()} is the name in reports and e-mails. */
+public enum ViolationType {
+  /** A class is the top-1 prediction more often than {@code classShareMax}. */
+  CLASS_SHARE_EXCEEDED("class_share_exceeded"),
+  /** The top-1 class distribution is further from the baseline than the drift limit. */
+  CLASS_DISTRIBUTION_DRIFT("class_distribution_drift"),
+  /** The share of predictions with top-1 confidence below the threshold is above its limit. */
+  LOW_CONFIDENCE("low_confidence"),
+  /** Mean top-1 confidence fell by more than {@code confidenceDropMax} from the baseline. */
+  CONFIDENCE_DROP("confidence_drop"),
+  /** The share of unusable records is above {@code unusableShareMax}. */
+  COMPLETENESS("completeness"),
+  /** Fewer usable predictions than {@code minRecords}: the window is not judged. */
+  INSUFFICIENT_DATA("insufficient_data");
+
+  private final String code;
+
+  ViolationType(String code) {
+    this.code = code;
+  }
+
+  @JsonValue
+  public String code() {
+    return code;
+  }
+
+  /** The type for a report code such as {@code class_share_exceeded}. */
+  @JsonCreator
+  public static ViolationType fromCode(String code) {
+    for (ViolationType t : values()) {
+      if (t.code.equals(code) || t.name().equals(code)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("unknown violation type '" + code + "'");
+  }
+}

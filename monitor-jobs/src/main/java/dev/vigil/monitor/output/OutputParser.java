@@ -1,0 +1,380 @@
+package dev.vigil.monitor.output;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads predictions from an endpoint's response body, per {@link OutputSpec}. A batched response
+ * yields one {@link Prediction} per item, in order. Stateless and thread-safe.
+ *
+ * <p>Accepted shapes, by format:
+ *
+ * <ul>
+ *   <li>{@code probabilities}: {@code [p0, p1, ...]} or {@code [[...], [...]]};
+ *   <li>{@code predictions}: {@code {"predictions": V}} where V is a vector, a list of vectors, or a
+ *       list of objects holding one vector under {@code probabilities|scores|probs|logits|output}
+ *       (or their only numeric array);
+ *   <li>{@code kserve-v2}: {@code {"outputs": [{"shape": [N, C], "data": [...]}]}}: the output
+ *       named by {@code pointer} when it is set (e.g. {@code /outputs/1}), else the first; data
+ *       flat row-major (or nested), shape {@code [C]}, {@code [1, C]} or {@code [N, C]};
+ *   <li>{@code top-k}: {@code [{"label"|"class": x, "score"|"probability": s}, ...]}, a list of such
+ *       lists for a batch, or either under {@code "predictions"}; string labels need the labels
+ *       file, numeric ones are indices;
+ *   <li>{@code pointer}: the vector (or list of vectors) at the JSON Pointer;
+ *   <li>{@code class-index}: a bare index or label, a list of them, or either under {@code
+ *       "predictions"} or at the pointer: no confidence.
+ * </ul>
+ */
+public final class OutputParser {
+  private static final String[] VECTOR_FIELDS = {"probabilities", "scores", "probs", "logits", "output"};
+
+  private final OutputSpec spec;
+  private final ObjectMapper json;
+  private final JsonPointer pointer;
+
+  public OutputParser(OutputSpec spec) {
+    this(spec, new ObjectMapper());
+  }
+
+  /** Shares an {@link ObjectMapper} (they are heavy to create and thread-safe once configured). */
+  public OutputParser(OutputSpec spec, ObjectMapper json) {
+    this.spec = spec;
+    this.json = json;
+    this.pointer =
+        spec.pointer() == null || spec.pointer().isEmpty() ? null : JsonPointer.compile(spec.pointer());
+  }
+
+  public OutputSpec spec() {
+    return spec;
+  }
+
+  /**
+   * Parses a response body.
+   *
+   * @return one prediction per item (never empty)
+   * @throws OutputParseException saying what was expected and what was found
+   */
+  public List<Prediction> parse(byte[] body) throws OutputParseException {
+    if (body == null || body.length == 0) {
+      throw new OutputParseException("empty response body");
+    }
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new OutputParseException("response body is not JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new OutputParseException("response body could not be read: " + e.getMessage(), e);
+    }
+    if (root == null || root.isMissingNode()) {
+      throw new OutputParseException("empty response body");
+    }
+    return parse(root);
+  }
+
+  /** Parses an already-read JSON tree; see {@link #parse(byte[])}. */
+  public List<Prediction> parse(JsonNode root) throws OutputParseException {
+    List<Prediction> out =
+        switch (spec.format()) {
+          case PROBABILITIES -> vectors(root, "the body");
+          case PREDICTIONS -> predictions(root);
+          case KSERVE_V2 -> kserveV2(root);
+          case TOP_K -> topK(root);
+          case POINTER -> vectors(at(root), "the value at " + spec.pointer());
+          case CLASS_INDEX -> classIndices(pointer == null ? unwrapPredictions(root) : at(root));
+        };
+    if (out.isEmpty()) {
+      throw new OutputParseException("response holds no predictions (empty list)");
+    }
+    return out;
+  }
+
+  private JsonNode at(JsonNode root) throws OutputParseException {
+    JsonNode n = root.at(pointer);
+    if (n.isMissingNode()) {
+      throw new OutputParseException("nothing at JSON Pointer " + spec.pointer() + " in the response");
+    }
+    return n;
+  }
+
+  private static JsonNode unwrapPredictions(JsonNode root) {
+    return root.isObject() && root.has("predictions") ? root.get("predictions") : root;
+  }
+
+  /** A vector, or a list of vectors (a batch). */
+  private List<Prediction> vectors(JsonNode n, String what) throws OutputParseException {
+    if (!n.isArray() || n.isEmpty()) {
+      throw new OutputParseException(what + " is not a non-empty array of numbers: " + describe(n));
+    }
+    if (n.get(0).isArray()) {
+      List<Prediction> batch = new ArrayList<>(n.size());
+      for (JsonNode item : n) {
+        batch.add(vector(item, what + " item " + batch.size()));
+      }
+      return batch;
+    }
+    return List.of(vector(n, what));
+  }
+
+  private Prediction vector(JsonNode n, String what) throws OutputParseException {
+    if (!n.isArray() || n.isEmpty()) {
+      throw new OutputParseException(what + " is not a non-empty array of numbers: " + describe(n));
+    }
+    double[] v = new double[n.size()];
+    for (int i = 0; i < v.length; i++) {
+      JsonNode x = n.get(i);
+      if (!x.isNumber()) {
+        throw new OutputParseException(what + "[" + i + "] is not a number: " + describe(x));
+      }
+      v[i] = x.doubleValue();
+    }
+    return fromScores(v);
+  }
+
+  private Prediction fromScores(double[] v) {
+    if (spec.softmax()) {
+      softmaxInPlace(v);
+    }
+    return Prediction.fromVector(v);
+  }
+
+  /**
+   * Numerically stable soft-max: {@code p_i = exp(z_i - m) / sum_j exp(z_j - m)}, {@code m = max z}
+   * (subtracting {@code m} leaves p unchanged and keeps {@code exp} from overflowing).
+   */
+  static void softmaxInPlace(double[] z) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double zi : z) {
+      m = Math.max(m, zi);
+    }
+    double sum = 0;
+    for (int i = 0; i < z.length; i++) {
+      z[i] = Math.exp(z[i] - m);
+      sum += z[i];
+    }
+    for (int i = 0; i < z.length; i++) {
+      z[i] /= sum;
+    }
+  }
+
+  private List<Prediction> predictions(JsonNode root) throws OutputParseException {
+    JsonNode p = root.get("predictions");
+    if (p == null) {
+      throw new OutputParseException(
+          "no \"predictions\" field in the response (format predictions expects {\"predictions\": [...]}): "
+              + describe(root));
+    }
+    if (p.isArray() && !p.isEmpty() && p.get(0).isObject()) {
+      List<Prediction> batch = new ArrayList<>(p.size());
+      for (JsonNode item : p) {
+        batch.add(vector(vectorField(item), "predictions[" + batch.size() + "]"));
+      }
+      return batch;
+    }
+    return vectors(p, "\"predictions\"");
+  }
+
+  private static JsonNode vectorField(JsonNode item) throws OutputParseException {
+    for (String f : VECTOR_FIELDS) {
+      JsonNode v = item.get(f);
+      if (v != null && v.isArray()) {
+        return v;
+      }
+    }
+    JsonNode only = null;
+    for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
+      JsonNode v = it.next().getValue();
+      if (v.isArray() && !v.isEmpty() && v.get(0).isNumber()) {
+        if (only != null) {
+          throw new OutputParseException(
+              "prediction object has several numeric arrays and none named probabilities|scores|probs|logits|output;"
+                  + " use format pointer to pick one: " + describe(item));
+        }
+        only = v;
+      }
+    }
+    if (only == null) {
+      throw new OutputParseException("prediction object holds no numeric array: " + describe(item));
+    }
+    return only;
+  }
+
+  private List<Prediction> kserveV2(JsonNode root) throws OutputParseException {
+    JsonNode output;
+    if (pointer != null) {
+      output = at(root);
+    } else {
+      JsonNode outputs = root.get("outputs");
+      if (outputs == null || !outputs.isArray() || outputs.isEmpty()) {
+        throw new OutputParseException(
+            "no \"outputs\" array in the response (format kserve-v2 expects {\"outputs\": [{\"shape\":..., \"data\":...}]}): "
+                + describe(root));
+      }
+      output = outputs.get(0);
+    }
+    JsonNode data = output.get("data");
+    JsonNode shape = output.get("shape");
+    if (data == null || !data.isArray()) {
+      throw new OutputParseException("kserve-v2 output has no \"data\" array: " + describe(output));
+    }
+    double[] flat = flatten(data);
+    int rows;
+    int cols;
+    if (shape == null || !shape.isArray() || shape.isEmpty()) {
+      rows = 1;
+      cols = flat.length;
+    } else {
+      long product = 1;
+      for (JsonNode d : shape) {
+        product *= d.asLong();
+      }
+      if (product != flat.length) {
+        throw new OutputParseException(
+            "kserve-v2 output shape " + shape + " holds " + product + " values but data has " + flat.length);
+      }
+      cols = shape.get(shape.size() - 1).asInt();
+      rows = cols == 0 ? 0 : flat.length / cols;
+    }
+    if (cols == 0) {
+      throw new OutputParseException("kserve-v2 output is empty (shape " + shape + ")");
+    }
+    List<Prediction> batch = new ArrayList<>(rows);
+    for (int r = 0; r < rows; r++) {
+      double[] v = new double[cols];
+      System.arraycopy(flat, r * cols, v, 0, cols);
+      batch.add(fromScores(v));
+    }
+    return batch;
+  }
+
+  private static double[] flatten(JsonNode data) throws OutputParseException {
+    List<JsonNode> leaves = new ArrayList<>();
+    collect(data, leaves);
+    double[] out = new double[leaves.size()];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode x = leaves.get(i);
+      if (!x.isNumber()) {
+        throw new OutputParseException("kserve-v2 data[" + i + "] is not a number: " + describe(x));
+      }
+      out[i] = x.doubleValue();
+    }
+    return out;
+  }
+
+  private static void collect(JsonNode n, List<JsonNode> leaves) {
+    if (n.isArray()) {
+      for (JsonNode c : n) {
+        collect(c, leaves);
+      }
+    } else {
+      leaves.add(n);
+    }
+  }
+
+  private List<Prediction> topK(JsonNode root) throws OutputParseException {
+    JsonNode n = unwrapPredictions(root);
+    if (!n.isArray() || n.isEmpty()) {
+      throw new OutputParseException(
+          "format top-k expects a list of {label|class, score|probability} objects: " + describe(root));
+    }
+    if (n.get(0).isArray()) {
+      List<Prediction> batch = new ArrayList<>(n.size());
+      for (JsonNode item : n) {
+        batch.add(topKItem(item));
+      }
+      return batch;
+    }
+    return List.of(topKItem(n));
+  }
+
+  private Prediction topKItem(JsonNode list) throws OutputParseException {
+    if (!list.isArray() || list.isEmpty()) {
+      throw new OutputParseException("top-k item is not a non-empty list: " + describe(list));
+    }
+    int k = list.size();
+    int[] classes = new int[k];
+    double[] scores = new double[k];
+    for (int i = 0; i < k; i++) {
+      JsonNode e = list.get(i);
+      JsonNode c = e.has("class") ? e.get("class") : e.get("label");
+      JsonNode s = e.has("score") ? e.get("score") : e.get("probability");
+      if (c == null || s == null || !s.isNumber()) {
+        throw new OutputParseException(
+            "top-k entry needs label|class and a numeric score|probability: " + describe(e));
+      }
+      classes[i] = classOf(c);
+      scores[i] = s.doubleValue();
+    }
+    // Sort descending by score (insertion sort: k is small); servers do not all sort.
+    for (int i = 1; i < k; i++) {
+      int ci = classes[i];
+      double si = scores[i];
+      int j = i - 1;
+      while (j >= 0 && scores[j] < si) {
+        classes[j + 1] = classes[j];
+        scores[j + 1] = scores[j];
+        j--;
+      }
+      classes[j + 1] = ci;
+      scores[j + 1] = si;
+    }
+    int kept = Math.min(k, Prediction.KEPT);
+    int[] c = new int[kept];
+    double[] s = new double[kept];
+    System.arraycopy(classes, 0, c, 0, kept);
+    System.arraycopy(scores, 0, s, 0, kept);
+    // A top-k list is only part of the distribution: its entropy is unknown.
+    return new Prediction(c, s, Double.NaN);
+  }
+
+  private List<Prediction> classIndices(JsonNode n) throws OutputParseException {
+    if (n.isArray()) {
+      if (n.isEmpty()) {
+        throw new OutputParseException("class-index response is an empty list");
+      }
+      List<Prediction> batch = new ArrayList<>(n.size());
+      for (JsonNode item : n) {
+        batch.add(Prediction.classOnly(classOf(item)));
+      }
+      return batch;
+    }
+    return List.of(Prediction.classOnly(classOf(n)));
+  }
+
+  /** A class given as an index (number or numeric text) or as a label from the labels file. */
+  private int classOf(JsonNode c) throws OutputParseException {
+    if (c.isIntegralNumber()) {
+      int i = c.intValue();
+      if (i < 0) {
+        throw new OutputParseException("class index " + i + " is negative");
+      }
+      return i;
+    }
+    if (c.isTextual()) {
+      String t = c.textValue();
+      int i = spec.labels().indexOf(t);
+      if (i >= 0) {
+        return i;
+      }
+      if (!t.isEmpty() && t.chars().allMatch(Character::isDigit) && t.length() < 10) {
+        return Integer.parseInt(t);
+      }
+      throw new OutputParseException(
+          "label '" + t + "' is not in the labels file (" + spec.labels().size()
+              + " labels); set endpoints[].labels to a file that names every class");
+    }
+    throw new OutputParseException("class is neither an index nor a label: " + describe(c));
+  }
+
+  private static String describe(JsonNode n) {
+    String s = n == null ? "null" : n.toString();
+    return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+  }
+}
