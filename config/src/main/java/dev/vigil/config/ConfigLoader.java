@@ -1,10 +1,8 @@
 package dev.vigil.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +24,6 @@ import java.util.Objects;
  * did-you-mean), then the cross-field rules run. Secret values never appear in a message.
  */
 public final class ConfigLoader {
-  private static final YAMLMapper YAML =
-      YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-
   private ConfigLoader() {}
 
   /** Loads {@code file}, substituting from the process environment. */
@@ -56,7 +51,7 @@ public final class ConfigLoader {
     Problems problems = new Problems();
     StringBuilder tokenized = new StringBuilder(yaml.length());
     EnvSubstitution substitution = EnvSubstitution.prepare(yaml, tokenized);
-    JsonNode tree = readTree(tokenized.toString());
+    JsonNode tree = readTree(tokenized.toString(), yaml);
     if (tree == null || tree.isNull() || tree.isMissingNode()) {
       throw new ConfigException("(file): the configuration is empty; it needs at least an endpoints list,"
           + " see config/examples/local.yaml");
@@ -72,10 +67,19 @@ public final class ConfigLoader {
     return config;
   }
 
-  private static JsonNode readTree(String yaml) {
+  private static JsonNode readTree(String tokenized, String original) {
     try {
-      return YAML.readTree(yaml);
+      return YamlTree.read(tokenized);
     } catch (JsonProcessingException e) {
+      // Tokens are longer than the ${...} they replace, so columns after one are off: the
+      // text as written usually fails at the same place, and then its position is the true one.
+      try {
+        YamlTree.read(original);
+      } catch (JsonProcessingException asWritten) {
+        throw new ConfigException(malformed(asWritten));
+      } catch (IOException | RuntimeException ignored) {
+        // fall through to the first error
+      }
       throw new ConfigException(malformed(e));
     } catch (IOException e) {
       throw new ConfigException("(file): could not be read as YAML: " + e.getMessage());
@@ -89,11 +93,10 @@ public final class ConfigLoader {
   private static String malformed(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
     String where = at == null || at.getLineNr() < 1 ? "(file)" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
-    String reason = firstSentence(e.getOriginalMessage());
-    if (reason.startsWith("Duplicate field")) {
-      reason = "duplicate key " + reason.substring("Duplicate field ".length()) + "; each key may appear once per mapping";
-      return where + ": " + reason;
+    if (e instanceof YamlTree.StructureException) {
+      return where + ": " + e.getOriginalMessage();
     }
+    String reason = firstSentence(e.getOriginalMessage());
     return where + ": malformed YAML: " + reason + "; check the indentation and quoting around that line";
   }
 

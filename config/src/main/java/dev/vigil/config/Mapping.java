@@ -124,7 +124,7 @@ final class Mapping {
     if (v.isBoolean()) {
       return v.booleanValue();
     }
-    if (v.isTextual() && (v.textValue().equals("true") || v.textValue().equals("false"))) {
+    if (v.isTextual() && (v.textValue().equalsIgnoreCase("true") || v.textValue().equalsIgnoreCase("false"))) {
       return Boolean.parseBoolean(v.textValue());
     }
     problems.add(path(key), "must be true or false, got " + describe(v));
@@ -329,11 +329,11 @@ final class Mapping {
       }
       String guess = DidYouMean.closest(name, known);
       if (guess != null) {
-        problems.add(path(name), "unknown key; did you mean '" + guess + "'?");
+        problems.addAlways(path(name), "unknown key; did you mean '" + guess + "'?");
       } else {
         StringJoiner allowed = new StringJoiner(", ");
         known.forEach(allowed::add);
-        problems.add(path(name), "unknown key; allowed keys here are " + allowed);
+        problems.addAlways(path(name), "unknown key; allowed keys here are " + allowed);
       }
     }
   }
@@ -347,7 +347,10 @@ final class Mapping {
       return v.asText();
     }
     if (v.isTextual()) {
-      return "'" + v.textValue() + "'";
+      String t = v.textValue();
+      // Scalars arrive as text (see YamlTree); show numbers and booleans as they were written.
+      boolean bare = t.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|true|false");
+      return bare ? t : "'" + t + "'";
     }
     return kind(v);
   }

@@ -14,9 +14,13 @@ final class Problems {
   private final Set<String> paths = new HashSet<>();
 
   void add(String path, String message) {
-    if (isSilenced(path)) {
-      return;
+    if (!isSilenced(path)) {
+      addAlways(path, message);
     }
+  }
+
+  /** Reports even under a silenced path: a misspelt key is wrong whatever its value. */
+  void addAlways(String path, String message) {
     paths.add(path);
     String line = path + ": " + message;
     if (!problems.contains(line)) {

@@ -46,9 +46,14 @@ final class Schedules {
     }
     String[] fields = schedule.trim().split("\\s+");
     if (fields.length == 5) {
-      return "looks like a 5-field Unix cron, got '" + schedule
-          + "'; Quartz cron has seconds first and '?' for day-of-month or day-of-week, e.g. '0 "
-          + fields[0] + " " + fields[1] + " " + fields[2] + " " + fields[3] + " ?'";
+      // Unix: minute hour day-of-month month day-of-week. Quartz: seconds first, and '?' in
+      // one of the two day fields.
+      boolean anyDow = fields[4].equals("*");
+      String quartz = "0 " + fields[0] + " " + fields[1] + " " + (anyDow ? fields[2] : "?") + " " + fields[3]
+          + " " + (anyDow ? "?" : fields[4]);
+      return "looks like a 5-field Unix cron, got '" + schedule + "'; Quartz cron has seconds first and '?' in"
+          + " day-of-month or day-of-week, e.g. '" + quartz + "'" + (anyDow ? "" : " (Quartz counts days of the"
+          + " week from 1 = Sunday)");
     }
     if (fields.length < 6 || fields.length > 7) {
       return "must be hourly, daily, 'every N hours' or a Quartz cron expression"
