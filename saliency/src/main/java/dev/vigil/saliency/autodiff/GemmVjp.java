@@ -1,0 +1,38 @@
+package dev.vigil.saliency.autodiff;
+
+import java.util.List;
+
+/**
+ * Gemm: Y = alpha A'B' + beta C with A' = transA ? A^T : A and B' = transB ? B^T : B. Then
+ * dL/dA' = alpha G B'^T and dL/dB' = alpha A'^T G, transposed back where A or B was transposed.
+ */
+final class GemmVjp implements Vjp {
+
+  @Override
+  public void emit(OpNode n, GraphBuilder b) {
+    if (n.needsGradient(2)) {
+      throw n.unsupported("a bias C computed from the input is not supported");
+    }
+    String g = n.gradient(0);
+    float alpha = n.attrFloat("alpha", 1f);
+    long transA = n.attrInt("transA", 0);
+    long transB = n.attrInt("transB", 0);
+    if (n.needsGradient(0)) {
+      String dA = transA == 0
+          ? gemm(b, g, n.in(1), alpha, 0, 1 - transB) // dA = alpha G B'^T
+          : gemm(b, n.in(1), g, alpha, transB, 1); // dA = (alpha G B'^T)^T = alpha B' G^T
+      n.addGradient(0, dA);
+    }
+    if (n.needsGradient(1)) {
+      String dB = transB == 0
+          ? gemm(b, n.in(0), g, alpha, 1 - transA, 0) // dB = alpha A'^T G
+          : gemm(b, g, n.in(0), alpha, 1, transA); // dB = (alpha A'^T G)^T = alpha G^T A'
+      n.addGradient(1, dB);
+    }
+  }
+
+  private static String gemm(GraphBuilder b, String p, String q, float alpha, long transP, long transQ) {
+    return b.op("Gemm", List.of(p, q), GraphBuilder.attr("alpha", alpha), GraphBuilder.attr("transA", transP),
+        GraphBuilder.attr("transB", transQ));
+  }
+}

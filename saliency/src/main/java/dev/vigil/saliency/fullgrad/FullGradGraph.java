@@ -1,0 +1,162 @@
+package dev.vigil.saliency.fullgrad;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OrtException;
+import dev.vigil.saliency.autodiff.Backpropagation;
+import dev.vigil.saliency.autodiff.GraphBuilder;
+import dev.vigil.saliency.autodiff.OnnxGraph;
+import dev.vigil.saliency.autodiff.Seeds;
+import dev.vigil.saliency.autodiff.TensorShapes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A classifier augmented so that one run returns its logits, the explained class and the FullGrad map.
+ *
+ * <p>FullGrad (Srinivas &amp; Fleuret, "Full-Gradient Representation for Neural Network Visualization",
+ * NeurIPS 2019) splits the target logit f of a network with biases exactly:
+ * f(x) = sum(df/dx * x) + sum over bias layers l of sum(df/dz_l * b_l) for piecewise-linear nets
+ * (completeness). The saliency map aggregates the parts, as the paper's reference implementation does:
+ * <pre>
+ *   map = sum_c P(df/dx * x) + sum over rank-4 bias layers l of Resize_HxW(sum_c P(df/dz_l * b_l))
+ *   P(t) = u / (max(u) + 1e-6) with u = |t| - min(|t|), min and max over C x H x W of each image
+ * </pre>
+ * Resize is bilinear with aligned corners; being linear and the same for every channel it commutes with the
+ * channel sum, so the sum comes first (C times less to resize). Conv biases, BN implicit biases (after folding BN
+ * into a preceding Conv) and nothing else count; fully connected biases enter completeness only.
+ */
+public final class FullGradGraph {
+
+  /** Input: int64 [N], the class to explain per image, or -1 for the argmax. */
+  public static final String TARGET_REQUEST = "vigil_target_request";
+  /** Output: float [N, K] pre-softmax scores. */
+  public static final String LOGITS = "vigil_logits";
+  /** Output: int64 [N] the explained class. */
+  public static final String TARGET = "vigil_target";
+  /** Output: float [N, 1, H, W] FullGrad map. */
+  public static final String MAP = "vigil_fullgrad";
+  /** Output with exposed gradients: float, shaped like the input, df/dx. */
+  public static final String INPUT_GRADIENT = "vigil_grad_input";
+  /** Prefix of outputs df/dz_l, one per bias layer (in {@link #biasLayers()} order), when exposed. */
+  public static final String BIAS_GRADIENT_PREFIX = "vigil_grad_bias_";
+
+  private static final float EPSILON = 1e-6f;
+
+  private final ModelProto model;
+  private final List<BiasLayer> biasLayers;
+  private final long classes;
+
+  private FullGradGraph(ModelProto model, List<BiasLayer> biasLayers, long classes) {
+    this.model = model;
+    this.biasLayers = biasLayers;
+    this.classes = classes;
+  }
+
+  /**
+   * Builds the augmented model for images of c x h x w (any batch size).
+   *
+   * @param exposeGradients also output df/dx and df/dz of every bias layer (for completeness checks)
+   * @throws OrtException when the shape probe run fails
+   * @throws UnsupportedOperationException when an op on the gradient path is not supported
+   */
+  public static FullGradGraph build(OnnxGraph model, int c, int h, int w, boolean exposeGradients)
+      throws OrtException {
+    OnnxGraph graph = BatchNormFolding.fold(model);
+    TensorShapes shapes = TensorShapes.probe(graph, c, h, w);
+    long[] logitsShape = shapes.of(graph.logits());
+    if (logitsShape.length != 2) {
+      throw new IllegalArgumentException("the model output '" + graph.logits() + "' has shape "
+          + Arrays.toString(logitsShape) + "; a classifier with N x classes logits was expected");
+    }
+    GraphBuilder b = new GraphBuilder("vigil/fullgrad/", graph.opset());
+    String x = graph.input();
+    String t = b.op("Identity", List.of(Seeds.target(b, graph.logits(), TARGET_REQUEST)));
+    String seed = Seeds.oneHot(b, t, logitsShape[1]);
+    Backpropagation bp = Backpropagation.run(graph, shapes, b, seed);
+    List<BiasLayer> layers = BiasLayers.find(graph, shapes);
+
+    List<String> parts = new ArrayList<>();
+    String dfdx = bp.gradientOf(x);
+    if (dfdx != null) {
+      parts.add(b.reduceSum(normalise(b, b.op("Mul", List.of(dfdx, x))), new long[] {1}, true));
+    }
+    for (BiasLayer l : layers) {
+      String dfdz = bp.gradientOf(l.output());
+      if (l.rank() != 4 || dfdz == null) {
+        continue;
+      }
+      long[] z = shapes.of(l.output());
+      String bias = b.constant(l.bias(), 1, l.bias().length, 1, 1);
+      String summed = b.reduceSum(normalise(b, b.op("Mul", List.of(dfdz, bias))), new long[] {1}, true);
+      parts.add(z[2] == h && z[3] == w ? summed : resize(b, summed, h, w));
+    }
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("the logits do not depend on the input; nothing to explain");
+    }
+    String map = parts.size() == 1 ? parts.get(0) : b.op("Sum", parts);
+
+    LinkedHashMap<String, Integer> outputs = new LinkedHashMap<>();
+    int f32 = TensorProto.DataType.FLOAT.getNumber();
+    b.add(identity(graph.logits(), LOGITS));
+    b.add(identity(t, TARGET));
+    b.add(identity(map, MAP));
+    outputs.put(LOGITS, f32);
+    outputs.put(TARGET, TensorProto.DataType.INT64.getNumber());
+    outputs.put(MAP, f32);
+    if (exposeGradients) {
+      b.add(identity(dfdx, INPUT_GRADIENT));
+      outputs.put(INPUT_GRADIENT, f32);
+      for (int i = 0; i < layers.size(); i++) {
+        String g = bp.gradientOf(layers.get(i).output());
+        if (g == null) {
+          g = b.op("Mul", List.of(layers.get(i).output(), b.scalar(0f)));
+        }
+        b.add(identity(g, BIAS_GRADIENT_PREFIX + i));
+        outputs.put(BIAS_GRADIENT_PREFIX + i, f32);
+      }
+    }
+    ModelProto augmented = bp.assemble(Map.of(TARGET_REQUEST, TensorProto.DataType.INT64.getNumber()), outputs);
+    return new FullGradGraph(augmented, List.copyOf(layers), logitsShape[1]);
+  }
+
+  /** P(t) per image: |t| min-max normalised over C x H x W. */
+  private static String normalise(GraphBuilder b, String t) {
+    long[] chw = {1, 2, 3};
+    String abs = b.op("Abs", List.of(t));
+    String u = b.op("Sub", List.of(abs, b.reduceMin(abs, chw, true)));
+    String max = b.reduceMax(u, chw, true);
+    return b.op("Div", List.of(u, b.op("Add", List.of(max, b.scalar(EPSILON)))));
+  }
+
+  /** Bilinear resize with aligned corners to N x C x h x w. */
+  private static String resize(GraphBuilder b, String t, int h, int w) {
+    String nc = b.op("Slice", List.of(b.shapeOf(t), b.longs(0), b.longs(2)));
+    String sizes = b.op("Concat", List.of(nc, b.longs(h, w)), GraphBuilder.attr("axis", 0));
+    return b.op("Resize", List.of(t, "", "", sizes), GraphBuilder.attr("mode", "linear"),
+        GraphBuilder.attr("coordinate_transformation_mode", "align_corners"));
+  }
+
+  private static ai.onnx.proto.OnnxMl.NodeProto identity(String from, String to) {
+    return ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName(to + "_out").addInput(from)
+        .addOutput(to).build();
+  }
+
+  /** The augmented model. */
+  public ModelProto model() {
+    return model;
+  }
+
+  /** Bias layers in forward order (all ranks; only rank 4 enter the map). */
+  public List<BiasLayer> biasLayers() {
+    return biasLayers;
+  }
+
+  /** Number of classes K. */
+  public long classes() {
+    return classes;
+  }
+}
