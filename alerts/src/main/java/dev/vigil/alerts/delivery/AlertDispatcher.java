@@ -1,0 +1,471 @@
+package dev.vigil.alerts.delivery;
+
+import dev.vigil.alerts.AlertContent;
+import dev.vigil.alerts.ViolationLine;
+import dev.vigil.alerts.report.ReportPublisher;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes monitoring results from any thread and delivers alerts on its own thread.
+ *
+ * <h2>Threads</h2>
+ * {@link #offer} only puts the content on a bounded queue and returns; it never blocks, never
+ * throws and never talks to a server, so a monitoring job is never slowed or failed by alerting.
+ * One thread ({@code vigil-alerts}) owns everything else: the dedup ledger, the outbox, rendering
+ * and sending. Fields marked "alerts thread" are only touched there.
+ *
+ * <h2>Delivery</h2>
+ * For each content the thread asks the {@link DedupLedger} whether it is news; if so it publishes
+ * the HTML report (when a publisher is set), renders one payload per channel into the persistent
+ * {@link Outbox} (durable before the ledger records it as sent), then attempts every due outbox
+ * entry. A failed attempt is counted ({@code alerts.send.failures}) and retried with exponential
+ * backoff ({@code initialBackoff * 2^(attempts-1)}, capped at {@code maxBackoff}), across restarts
+ * too: a new dispatcher over the same directory carries on where the old one stopped.
+ *
+ * <h2>Loss</h2>
+ * Once in the outbox a message is never lost and, thanks to its stable id and the outbox's record
+ * of what servers accepted, never sent twice. Before that, content can be lost in two documented
+ * ways: the queue is full ({@link Offer#QUEUE_FULL}, counted as {@code alerts.dropped}), or the
+ * process dies with content still queued. The next window's content re-raises any violation that
+ * persists, so the cost is one window's delay.
+ */
+public final class AlertDispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AlertDispatcher.class);
+
+  /** Default queue capacity: windows are hourly per endpoint, so this is a generous backlog. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 256;
+  /** Default cool-down per (endpoint, violation type). */
+  public static final Duration DEFAULT_COOL_DOWN = Duration.ofHours(6);
+  /** Default "worse" margin: absolute, in the violation's own units. */
+  public static final double DEFAULT_WORSE_MARGIN = 0.1;
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofHours(1);
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+  /** How long {@link #close()} waits for the thread to finish its current attempt. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** What happened to offered content. */
+  public enum Offer {
+    /** On the queue; the alerts thread takes it from here. */
+    QUEUED,
+    /** The queue is full: dropped and counted. */
+    QUEUE_FULL,
+    /** The dispatcher is closed: dropped and counted. */
+    CLOSED
+  }
+
+  private final BlockingQueue<AlertContent> queue;
+  private final List<Channel> channels;
+  private final Clock clock;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final long pollMillis;
+  private final ReportPublisher publisher; // nullable
+  private final Outbox outbox; // alerts thread (pendingCount excepted)
+  private final DedupLedger ledger; // alerts thread
+  private final MeterRegistry registry;
+  private final Counter droppedFull;
+  private final Counter droppedClosed;
+  private final Counter suppressed;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  private AlertDispatcher(Builder b, Outbox outbox, DedupLedger ledger) {
+    this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
+    this.channels = List.copyOf(b.channels);
+    this.clock = b.clock;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.pollMillis = Math.max(1, b.pollInterval.toMillis());
+    this.publisher = b.publisher;
+    this.outbox = outbox;
+    this.ledger = ledger;
+    this.registry = b.registry;
+    this.droppedFull = Counter.builder("alerts.dropped").tag("reason", "queue_full")
+        .description("alert contents dropped before reaching the outbox").register(registry);
+    this.droppedClosed = Counter.builder("alerts.dropped").tag("reason", "closed").register(registry);
+    this.suppressed = Counter.builder("alerts.suppressed").tag("reason", "cool_down")
+        .description("windows not sent because nothing was new within the cool-down").register(registry);
+    Gauge.builder("alerts.outbox.pending", outbox, Outbox::pendingCount)
+        .description("messages waiting in the outbox").register(registry);
+    this.thread = new Thread(this::run, "vigil-alerts");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Hands one window's content to the alerts thread. Never blocks and never throws.
+   *
+   * @return whether it was queued; a refusal is counted in {@code alerts.dropped}
+   */
+  public Offer offer(AlertContent content) {
+    if (content == null) {
+      return rejectNull();
+    }
+    if (closed) {
+      droppedClosed.increment();
+      log.warn("Alert dispatcher is closed; dropped the alert content of endpoint {}", content.endpoint());
+      return Offer.CLOSED;
+    }
+    if (!queue.offer(content)) {
+      droppedFull.increment();
+      log.warn("Alert queue is full ({} entries); dropped the content of endpoint {} window {}..{}",
+          queue.size(), content.endpoint(), content.windowStart(), content.windowEnd());
+      return Offer.QUEUE_FULL;
+    }
+    return Offer.QUEUED;
+  }
+
+  private Offer rejectNull() {
+    droppedClosed.increment();
+    log.warn("Ignored a null alert content");
+    return Offer.CLOSED;
+  }
+
+  /** Messages waiting in the outbox (not yet accepted by their server). */
+  public int pendingCount() {
+    return outbox.pendingCount();
+  }
+
+  /** The channels this dispatcher delivers to, in order. */
+  public List<Channel> channels() {
+    return channels;
+  }
+
+  /**
+   * Stops accepting, moves what is queued into the outbox, and stops the thread. Pending messages
+   * stay in the outbox for the next dispatcher over the same directory.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      thread.join(CLOSE_TIMEOUT.toMillis() + pollMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.warn("Alerts thread did not stop within {}; {} queued content(s) may be lost", CLOSE_TIMEOUT, queue.size());
+    }
+  }
+
+  // ---------------------------------------------------------------- alerts thread
+
+  private void run() {
+    while (true) {
+      try {
+        AlertContent content = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
+        while (content != null) {
+          handle(content);
+          content = queue.poll();
+        }
+        if (closed) {
+          break; // queue drained into the outbox; pending entries wait for the next process
+        }
+        deliverDue();
+      } catch (InterruptedException e) {
+        if (closed) {
+          break;
+        }
+      } catch (Throwable t) {
+        // The loop never dies: log, and the next pass tries again.
+        log.error("Alerts pass failed; continuing", t);
+      }
+    }
+  }
+
+  private void handle(AlertContent content) {
+    Instant now = clock.instant();
+    DedupLedger.Decision d = ledger.evaluate(content, now);
+    switch (d.outcome()) {
+      case NOTHING -> {
+        return;
+      }
+      case SUPPRESSED -> {
+        suppressed.increment();
+        log.info("Alert for endpoint {} suppressed: its violations were sent within the cool-down and are not worse",
+            content.endpoint());
+        commit(d, now);
+        return;
+      }
+      case SEND, RESOLVED -> {
+        // continue below
+      }
+      default -> throw new IllegalStateException("unknown outcome " + d.outcome());
+    }
+    Alert.Kind kind = d.outcome() == DedupLedger.Outcome.RESOLVED ? Alert.Kind.RESOLVED : Alert.Kind.ALERT;
+    Alert alert = new Alert(alertId(kind, content), kind, content, d.cleared(), now);
+    if (kind == Alert.Kind.ALERT && publisher != null) {
+      try {
+        publisher.publish(content);
+      } catch (Exception e) {
+        Counter.builder("alerts.report.failures").register(registry).increment();
+        log.warn("Could not publish report.html for endpoint {} ({}); the alert goes out without it",
+            content.endpoint(), e.toString());
+      }
+    }
+    boolean allStored = true;
+    for (Channel channel : channels) {
+      String entryId = alert.id() + "." + channel.name();
+      if (outbox.known(entryId)) {
+        log.info("Alert {} for {} already in the outbox or sent; not rendering it again", alert.id(), channel.name());
+        continue;
+      }
+      try {
+        Optional<byte[]> payload = channel.render(alert);
+        if (payload.isPresent()) {
+          outbox.add(entryId, alert.id(), channel.name(), payload.get(), now);
+          log.info("Alert {} ({}, endpoint {}) queued for {}", alert.id(), kind, content.endpoint(), channel.name());
+        }
+      } catch (Exception e) {
+        allStored = false;
+        Counter.builder("alerts.render.failures").tag("channel", channel.name()).register(registry).increment();
+        log.error("Could not render/store alert {} for channel {}; the next window will try again",
+            alert.id(), channel.name(), e);
+      }
+    }
+    if (allStored) {
+      commit(d, now);
+    }
+  }
+
+  private void commit(DedupLedger.Decision d, Instant now) {
+    try {
+      ledger.commit(d, now);
+    } catch (IOException e) {
+      log.error("Could not persist the dedup state; a restart may re-send recent alerts", e);
+    }
+  }
+
+  private void deliverDue() throws IOException {
+    for (Outbox.Entry entry : outbox.due(clock.instant())) {
+      if (closed) {
+        return;
+      }
+      Channel channel = channel(entry.channel());
+      if (channel == null) {
+        continue; // channel no longer configured: keep it pending for a process that has it
+      }
+      byte[] payload = outbox.payload(entry);
+      SendResult result;
+      try {
+        result = channel.send(payload);
+      } catch (RuntimeException e) {
+        result = SendResult.retry("channel threw " + e);
+      }
+      Instant now = clock.instant();
+      switch (result.status()) {
+        case ACCEPTED -> {
+          outbox.markAccepted(entry, now, result.detail());
+          Counter.builder("alerts.sent").tag("channel", channel.name()).register(registry).increment();
+          log.info("Alert {} delivered by {} after {} attempt(s): {}", entry.alertId(), channel.name(),
+              entry.attempts() + 1, result.detail());
+        }
+        case RETRY -> {
+          Instant next = now.plus(backoff(entry.attempts() + 1));
+          outbox.markRetry(entry, next, result.detail());
+          failure(channel, "transient");
+          log.warn("Alert {} not delivered by {} (attempt {}): {}; next try at {}", entry.alertId(), channel.name(),
+              entry.attempts() + 1, result.detail(), next);
+        }
+        case REJECTED -> {
+          outbox.markRejected(entry, now, result.detail());
+          failure(channel, "rejected");
+          log.error("Alert {} refused for good by {}: {}; kept under the outbox's rejected/ directory",
+              entry.alertId(), channel.name(), result.detail());
+        }
+        default -> throw new IllegalStateException("unknown status " + result.status());
+      }
+    }
+  }
+
+  private void failure(Channel channel, String reason) {
+    Counter.builder("alerts.send.failures").tag("channel", channel.name()).tag("reason", reason)
+        .description("failed delivery attempts").register(registry).increment();
+  }
+
+  /** {@code initialBackoff * 2^(attempts-1)}, capped at {@code maxBackoff}. */
+  Duration backoff(int attempts) {
+    int shift = Math.min(Math.max(attempts - 1, 0), 30);
+    Duration d = initialBackoff.multipliedBy(1L << shift);
+    return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+  }
+
+  private Channel channel(String name) {
+    for (Channel c : channels) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Same window, same endpoint, same kind and violation types: same id, in any process. */
+  static String alertId(Alert.Kind kind, AlertContent c) {
+    List<String> types = new ArrayList<>();
+    for (ViolationLine v : c.violations()) {
+      types.add(v.type());
+    }
+    types.sort(null);
+    String key = String.join("\u0000", kind.name(), c.endpoint(), c.variant(), c.windowStart().toString(),
+        c.windowEnd().toString(), String.join(",", types));
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("SHA-256 is always available", e);
+    }
+  }
+
+  /**
+   * Builds a dispatcher. Each setter may be called once; {@link #build()} checks the whole.
+   */
+  public static final class Builder {
+    private Path outboxDir;
+    private final List<Channel> channels = new ArrayList<>();
+    private Clock clock = Clock.systemUTC();
+    private Duration coolDown = DEFAULT_COOL_DOWN;
+    private double worseMargin = DEFAULT_WORSE_MARGIN;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private ReportPublisher publisher;
+    private MeterRegistry registry;
+
+    private Builder() {}
+
+    /** The outbox directory (required); it also holds the dedup state ({@code dedup.json}). */
+    public Builder outbox(Path dir) {
+      this.outboxDir = require(dir, "outbox");
+      return this;
+    }
+
+    /** Adds a delivery channel; a disabled one ({@link Channel#disabled}) is accepted and delivers nothing. */
+    public Builder channel(Channel channel) {
+      Channel c = require(channel, "channel");
+      for (Channel existing : channels) {
+        if (existing.name().equals(c.name())) {
+          throw new IllegalArgumentException("channel name '" + c.name() + "' is used twice; names key the outbox");
+        }
+      }
+      channels.add(c);
+      return this;
+    }
+
+    /** Time source for cool-downs and backoff (tests pass a movable clock). */
+    public Builder clock(Clock clock) {
+      this.clock = require(clock, "clock");
+      return this;
+    }
+
+    public Builder coolDown(Duration coolDown) {
+      requireArgument(!require(coolDown, "coolDown").isNegative(), "coolDown must be >= 0 but was %s", coolDown);
+      this.coolDown = coolDown;
+      return this;
+    }
+
+    /** How much a violation's value must rise (absolute, its own units) to be re-sent within the cool-down. */
+    public Builder worseMargin(double margin) {
+      requireArgument(margin >= 0 && Double.isFinite(margin), "worseMargin must be a finite number >= 0 but was %s", margin);
+      this.worseMargin = margin;
+      return this;
+    }
+
+    public Builder queueCapacity(int capacity) {
+      requireArgument(capacity > 0, "queueCapacity must be > 0 but was %s", capacity);
+      this.queueCapacity = capacity;
+      return this;
+    }
+
+    public Builder backoff(Duration initial, Duration max) {
+      requireArgument(require(initial, "initial backoff").compareTo(Duration.ZERO) > 0,
+          "initial backoff must be > 0 but was %s", initial);
+      requireArgument(require(max, "max backoff").compareTo(initial) >= 0,
+          "max backoff (%s) must be >= initial backoff (%s)", max, initial);
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
+      return this;
+    }
+
+    /** How often the thread looks for due retries when idle (default 1 s). */
+    public Builder pollInterval(Duration interval) {
+      requireArgument(require(interval, "pollInterval").compareTo(Duration.ZERO) > 0,
+          "pollInterval must be > 0 but was %s", interval);
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /** Publishes report.html (locally and next to report.json) before each alert goes out. */
+    public Builder reportPublisher(ReportPublisher publisher) {
+      this.publisher = require(publisher, "reportPublisher");
+      return this;
+    }
+
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.registry = require(registry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * Opens the outbox and dedup state and starts the alerts thread.
+     *
+     * @throws IllegalStateException when no outbox or no channel was set
+     * @throws IOException when the outbox directory cannot be created or read
+     */
+    public AlertDispatcher build() throws IOException {
+      if (outboxDir == null) {
+        throw new IllegalStateException("an outbox directory is required (alerts.outbox)");
+      }
+      if (channels.isEmpty()) {
+        throw new IllegalStateException("at least one channel is required (email, webhook, or Channel.disabled)");
+      }
+      Outbox outbox = Outbox.open(outboxDir);
+      DedupLedger ledger = DedupLedger.open(outboxDir.resolve("dedup.json"), coolDown, worseMargin);
+      if (registry == null) {
+        registry = new SimpleMeterRegistry();
+      }
+      return new AlertDispatcher(this, outbox, ledger);
+    }
+
+    private static <T> T require(T value, String what) {
+      if (value == null) {
+        throw new NullPointerException(what + " must not be null");
+      }
+      return value;
+    }
+
+    private static void requireArgument(boolean ok, String format, Object... args) {
+      if (!ok) {
+        throw new IllegalArgumentException(String.format(format, args));
+      }
+    }
+  }
+}
