@@ -1,0 +1,96 @@
+package dev.vigil.monitor;
+
+import dev.vigil.capture.format.CaptureRecord;
+import dev.vigil.capture.format.CapturedBody;
+import dev.vigil.monitor.flag.CaptureLocation;
+import dev.vigil.monitor.flag.FlagCollector;
+import dev.vigil.monitor.output.OutputParseException;
+import dev.vigil.monitor.output.OutputParser;
+import dev.vigil.monitor.output.Prediction;
+import dev.vigil.monitor.stats.StatisticsAccumulator;
+import dev.vigil.monitor.stats.UnusableReason;
+import dev.vigil.monitor.window.CaptureVisitor;
+import java.util.List;
+
+/**
+ * One reading thread's view of a window: reads each record's output, feeds the statistics and
+ * keeps flag candidates. Thread-confined; {@link #merge} combines the scans of several readers.
+ */
+public final class WindowScan implements CaptureVisitor {
+  private final OutputParser parser;
+  private final StatisticsAccumulator statistics;
+  private final FlagCollector flags;
+
+  public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation) {
+    this.parser = parser;
+    this.statistics = new StatisticsAccumulator(lowConfidenceThreshold);
+    this.flags = new FlagCollector(flaggedPerViolation, parser.spec().labels());
+  }
+
+  @Override
+  public void record(CaptureRecord r, CaptureLocation location) {
+    statistics.record();
+    UnusableReason reason = check(r);
+    if (reason != null) {
+      unusable(reason, r, location);
+      return;
+    }
+    List<Prediction> predictions;
+    try {
+      predictions = parser.parse(r.endpointOutput().bytes());
+    } catch (OutputParseException | IllegalArgumentException e) {
+      unusable(UnusableReason.UNPARSEABLE_OUTPUT, r, location);
+      return;
+    }
+    for (int i = 0; i < predictions.size(); i++) {
+      Prediction p = predictions.get(i);
+      statistics.accept(p);
+      flags.offer(r.eventId(), r.inferenceTime(), i, p, location);
+    }
+  }
+
+  /** Why a record cannot be used before its output is even read, or null. */
+  private static UnusableReason check(CaptureRecord r) {
+    CapturedBody out = r.endpointOutput();
+    if (out == null || out.data() == null || out.data().isEmpty()) {
+      return UnusableReason.MISSING_OUTPUT;
+    }
+    if (r.vigil() != null) {
+      int status = r.vigil().status();
+      if (status >= 300 || (status > 0 && status < 200)) {
+        return UnusableReason.UPSTREAM_ERROR;
+      }
+      if (r.vigil().truncated()) {
+        return UnusableReason.TRUNCATED_BODY;
+      }
+    }
+    return null;
+  }
+
+  private void unusable(UnusableReason reason, CaptureRecord r, CaptureLocation location) {
+    statistics.unusable(reason);
+    flags.offerUnusable(r.eventId(), r.inferenceTime(), reason, location);
+  }
+
+  @Override
+  public void malformed(UnusableReason reason, String detail, CaptureLocation location) {
+    statistics.record();
+    statistics.unusable(reason);
+    flags.offerUnusable(null, null, reason, location);
+  }
+
+  /** Adds {@code other}'s counts and candidates into this scan. */
+  public WindowScan merge(WindowScan other) {
+    statistics.merge(other.statistics);
+    flags.merge(other.flags);
+    return this;
+  }
+
+  public StatisticsAccumulator statistics() {
+    return statistics;
+  }
+
+  public FlagCollector flags() {
+    return flags;
+  }
+}

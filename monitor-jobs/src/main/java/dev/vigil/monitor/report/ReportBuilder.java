@@ -1,0 +1,43 @@
+package dev.vigil.monitor.report;
+
+import dev.vigil.monitor.check.BaselineComparison;
+import dev.vigil.monitor.check.CheckResult;
+import dev.vigil.monitor.check.Checks;
+import dev.vigil.monitor.check.Constraints;
+import dev.vigil.monitor.check.Violation;
+import dev.vigil.monitor.check.ViolationType;
+import dev.vigil.monitor.flag.FlagCollector;
+import dev.vigil.monitor.flag.FlaggedSample;
+import dev.vigil.monitor.output.Labels;
+import dev.vigil.monitor.stats.StatisticsAccumulator;
+import dev.vigil.monitor.stats.WindowStatistics;
+import java.time.Instant;
+import java.util.List;
+
+/** Turns a finished window scan into a {@link MonitorReport}: a pure function, no I/O. */
+public final class ReportBuilder {
+  private ReportBuilder() {}
+
+  /**
+   * @param baselineOrNull the baseline's statistics, null without a baseline
+   * @param constraints the limits (the baseline's constraints.json, else the config thresholds)
+   */
+  public static MonitorReport build(
+      String endpoint, String variant, Instant windowStart, Instant windowEnd, Instant now,
+      String source, String outputFormat, Labels labels, StatisticsAccumulator statistics,
+      FlagCollector flags, WindowStatistics baselineOrNull, Constraints constraints) {
+    WindowStatistics w = statistics.snapshot(labels);
+    List<CheckResult> checks = Checks.evaluate(w, baselineOrNull, constraints);
+    List<Violation> violations = Checks.violations(checks, w, constraints);
+    BaselineComparison cmp = baselineOrNull == null ? null : Checks.compare(w, baselineOrNull);
+    Integer driftClass = null;
+    if (cmp != null && violations.stream().anyMatch(v -> v.type() == ViolationType.CLASS_DISTRIBUTION_DRIFT)) {
+      BaselineComparison.ClassDelta most = cmp.mostIncreased();
+      driftClass = most == null ? null : most.index();
+    }
+    List<FlaggedSample> samples = flags.samplesFor(violations, driftClass);
+    return new MonitorReport(endpoint, variant, windowStart, windowEnd, now, source, outputFormat,
+        w, baselineOrNull, cmp, constraints, List.copyOf(checks), List.copyOf(violations),
+        List.copyOf(samples), w.completeness());
+  }
+}

@@ -1,0 +1,175 @@
+package dev.vigil.monitor.window;
+
+import dev.vigil.capture.format.CaptureRecord;
+import dev.vigil.capture.format.CaptureRecordCodec;
+import dev.vigil.capture.format.MalformedCaptureException;
+import dev.vigil.monitor.flag.CaptureLocation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a window from an endpoint's capture topic.
+ *
+ * <p>For every partition: start at {@code offsetsForTimes(start - grace)}, stop before {@code
+ * offsetsForTimes(end + grace)} (or the end offset when no record is that late), keep records
+ * whose inferenceTime is in the window. The grace covers the gap between inference and produce
+ * time (the agent produces after the response; its spool may hold records for a while); records
+ * produced later than {@code end + grace} are only in S3.
+ *
+ * <p>The consumer uses {@code assign}, no group and no commits: a window read is a read-only
+ * replay that never moves anybody's offsets. Records of other variants on the topic are skipped.
+ * Values that are not capture records are attributed to the window by their Kafka timestamp.
+ */
+public final class KafkaWindowSource implements WindowSource {
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private final Properties consumerProperties;
+  private final String topic;
+  private final String variant;
+  private final Duration grace;
+  private final Duration timeout;
+  private final CaptureRecordCodec codec;
+
+  /**
+   * @param consumerProperties at least {@code bootstrap.servers}; security settings pass through
+   * @param variant records whose {@code vigil.variant} differs are skipped (null: keep all)
+   * @param grace produce-time slack around the window
+   * @param timeout give up when the end offsets are not reached within this time
+   */
+  public KafkaWindowSource(
+      Properties consumerProperties, String topic, String variant, Duration grace, Duration timeout,
+      CaptureRecordCodec codec) {
+    this.consumerProperties = new Properties();
+    this.consumerProperties.putAll(consumerProperties);
+    this.consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    this.consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    this.consumerProperties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-monitor-" + topic);
+    this.topic = topic;
+    this.variant = variant;
+    this.grace = grace;
+    this.timeout = timeout;
+    this.codec = codec;
+  }
+
+  @Override
+  public String name() {
+    return "kafka";
+  }
+
+  @Override
+  public <V extends CaptureVisitor> List<V> read(Window window, Supplier<V> newVisitor) throws WindowReadException {
+    V v = newVisitor.get();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+      if (infos == null || infos.isEmpty()) {
+        return List.of(v); // no topic yet: nothing was captured
+      }
+      for (PartitionInfo p : infos) {
+        partitions.add(new TopicPartition(topic, p.partition()));
+      }
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> startOffsets = offsetsAt(consumer, partitions, window.start().minus(grace));
+      Map<TopicPartition, Long> endOffsets = offsetsAt(consumer, partitions, window.end().plus(grace));
+      Map<TopicPartition, Long> remaining = new HashMap<>();
+      for (TopicPartition tp : partitions) {
+        long s = startOffsets.get(tp);
+        long e = endOffsets.get(tp);
+        if (s < e) {
+          consumer.seek(tp, s);
+          remaining.put(tp, e);
+        }
+      }
+      consumer.pause(partitions);
+      consumer.resume(remaining.keySet());
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!remaining.isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new WindowReadException(
+              "topic " + topic + ": end offsets " + remaining + " not reached within " + timeout
+                  + " (is the broker healthy?)", null);
+        }
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
+        for (TopicPartition tp : batch.partitions()) {
+          Long end = remaining.get(tp);
+          if (end == null) {
+            continue;
+          }
+          for (ConsumerRecord<byte[], byte[]> r : batch.records(tp)) {
+            if (r.offset() >= end) {
+              break;
+            }
+            visit(r, window, v);
+          }
+        }
+        for (TopicPartition tp : new ArrayList<>(remaining.keySet())) {
+          if (consumer.position(tp) >= remaining.get(tp)) {
+            remaining.remove(tp);
+            consumer.pause(List.of(tp));
+          }
+        }
+      }
+    } catch (KafkaException e) {
+      throw new WindowReadException(
+          "cannot read topic " + topic + ": " + e.getMessage() + " (check sinks.kafka.bootstrapServers)", e);
+    }
+    return List.of(v);
+  }
+
+  private void visit(ConsumerRecord<byte[], byte[]> r, Window window, CaptureVisitor v) {
+    CaptureLocation loc = CaptureLocation.kafka(r.topic(), r.partition(), r.offset());
+    byte[] value = r.value();
+    CaptureRecord rec;
+    try {
+      if (value == null) {
+        throw new MalformedCaptureException(MalformedCaptureException.Reason.EMPTY_LINE, null, "null Kafka value");
+      }
+      rec = codec.parse(value, 0, value.length);
+    } catch (MalformedCaptureException e) {
+      if (window.contains(Instant.ofEpochMilli(r.timestamp()))) {
+        v.malformed(Lines.reasonOf(e), e.getMessage(), loc);
+      }
+      return;
+    }
+    if (variant != null && rec.vigil() != null && rec.vigil().variant() != null
+        && !variant.equals(rec.vigil().variant())) {
+      return;
+    }
+    if (window.contains(rec.inferenceTime())) {
+      v.record(rec, loc);
+    }
+  }
+
+  /** Per partition: the first offset with timestamp >= t, or the end offset when none. */
+  private Map<TopicPartition, Long> offsetsAt(
+      KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Instant t) {
+    Map<TopicPartition, Long> query = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      query.put(tp, Math.max(0, t.toEpochMilli()));
+    }
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, timeout);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+    Map<TopicPartition, Long> out = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      OffsetAndTimestamp o = found.get(tp);
+      out.put(tp, o == null ? ends.get(tp) : o.offset());
+    }
+    return out;
+  }
+}
