@@ -45,6 +45,10 @@ final class Checks {
     }
     String schemes = httpsAllowed ? "an http:// or https:// URL" : "an http:// URL";
     String example = httpsAllowed ? "https://example.com/path" : "http://127.0.0.1:8080";
+    if (!text.contains("://")) {
+      m.problems().add(m.path(key), "must be " + schemes + " with a host, got '" + text + "'; write http://" + text);
+      return null;
+    }
     try {
       URI uri = new URI(text.trim());
       String scheme = uri.getScheme();

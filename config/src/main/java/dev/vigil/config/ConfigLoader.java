@@ -51,7 +51,7 @@ public final class ConfigLoader {
     Problems problems = new Problems();
     StringBuilder tokenized = new StringBuilder(yaml.length());
     EnvSubstitution substitution = EnvSubstitution.prepare(yaml, tokenized);
-    JsonNode tree = readTree(tokenized.toString(), yaml);
+    JsonNode tree = readTree(tokenized.toString(), substitution);
     if (tree == null || tree.isNull() || tree.isMissingNode()) {
       throw new ConfigException("(file): the configuration is empty; it needs at least an endpoints list,"
           + " see config/examples/local.yaml");
@@ -67,20 +67,11 @@ public final class ConfigLoader {
     return config;
   }
 
-  private static JsonNode readTree(String tokenized, String original) {
+  private static JsonNode readTree(String tokenized, EnvSubstitution substitution) {
     try {
       return YamlTree.read(tokenized);
     } catch (JsonProcessingException e) {
-      // Tokens are longer than the ${...} they replace, so columns after one are off: the
-      // text as written usually fails at the same place, and then its position is the true one.
-      try {
-        YamlTree.read(original);
-      } catch (JsonProcessingException asWritten) {
-        throw new ConfigException(malformed(asWritten));
-      } catch (IOException | RuntimeException ignored) {
-        // fall through to the first error
-      }
-      throw new ConfigException(malformed(e));
+      throw new ConfigException(malformed(e, substitution));
     } catch (IOException e) {
       throw new ConfigException("(file): could not be read as YAML: " + e.getMessage());
     }
@@ -90,9 +81,10 @@ public final class ConfigLoader {
    * One line with the position and the parser's own first sentence. The parser's excerpt of
    * the offending line is left out: it could hold a secret written in the file.
    */
-  private static String malformed(JsonProcessingException e) {
+  private static String malformed(JsonProcessingException e, EnvSubstitution substitution) {
     JsonLocation at = e.getLocation();
-    String where = at == null || at.getLineNr() < 1 ? "(file)" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String where = at == null || at.getLineNr() < 1 ? "(file)"
+        : "line " + at.getLineNr() + ", column " + substitution.originalColumn(at.getLineNr(), at.getColumnNr());
     if (e instanceof YamlTree.StructureException) {
       return where + ": " + e.getOriginalMessage();
     }

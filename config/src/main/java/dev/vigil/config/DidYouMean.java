@@ -20,8 +20,9 @@ final class DidYouMean {
       }
     }
     // A third of the word may be wrong (at least one edit, at most three): beyond that a
-    // "suggestion" is a guess that misleads more than it helps.
-    int reach = Math.max(1, Math.min(3, word.length() / 3));
+    // "suggestion" is a guess that misleads more than it helps. Words under four letters only
+    // get case corrections: 'tpu' is not a typo of 'cpu'.
+    int reach = word.length() < 4 ? 0 : Math.max(1, Math.min(3, word.length() / 3));
     return bestDistance <= reach ? best : null;
   }
 

@@ -29,6 +29,8 @@ final class EnvSubstitution {
 
   private final String nonce;
   private final List<String> references = new ArrayList<>();
+  // Per token: {line, column in the tokenized text where it starts (1-based), length difference}.
+  private final List<int[]> shifts = new ArrayList<>();
   private final Pattern token;
 
   private EnvSubstitution(String nonce) {
@@ -41,9 +43,13 @@ final class EnvSubstitution {
     EnvSubstitution env = new EnvSubstitution(freshNonce(yaml));
     int i = 0;
     int n = yaml.length();
+    int line = 1;
+    int lineStart = 0; // index in out where the current line starts
     while (i < n) {
       if (yaml.startsWith("$${", i)) {
-        out.append("VGL").append(env.nonce).append("DX");
+        String t = "VGL" + env.nonce + "DX";
+        env.shifts.add(new int[] {line, out.length() - lineStart + 1, t.length() - 3});
+        out.append(t);
         i += 3;
       } else if (yaml.startsWith("${", i)) {
         int close = yaml.indexOf('}', i + 2);
@@ -52,15 +58,36 @@ final class EnvSubstitution {
           out.append("${"); // left as is: reported with its path after parsing
           i += 2;
         } else {
-          out.append("VGL").append(env.nonce).append('E').append(env.references.size()).append('X');
+          String t = "VGL" + env.nonce + "E" + env.references.size() + "X";
+          env.shifts.add(new int[] {line, out.length() - lineStart + 1, t.length() - (close + 1 - i)});
+          out.append(t);
           env.references.add(yaml.substring(i + 2, close));
           i = close + 1;
         }
       } else {
-        out.append(yaml.charAt(i++));
+        char c = yaml.charAt(i++);
+        out.append(c);
+        if (c == '\n') {
+          line++;
+          lineStart = out.length();
+        }
       }
     }
     return env;
+  }
+
+  /**
+   * The column in the text as written for a {@code column} of the tokenized text: tokens
+   * differ in length from the references they stand for, so positions after one shift.
+   */
+  int originalColumn(int line, int column) {
+    int shift = 0;
+    for (int[] s : shifts) {
+      if (s[0] == line && s[1] < column) {
+        shift += s[2];
+      }
+    }
+    return column - shift;
   }
 
   /** A copy of {@code tree} with every token resolved against {@code vars}. */

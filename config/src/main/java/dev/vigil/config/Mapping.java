@@ -36,7 +36,8 @@ final class Mapping {
       return new Mapping(object, path, problems);
     }
     if (node != null && !node.isNull() && !node.isMissingNode()) {
-      problems.add(path, "must be a mapping of keys to values, got " + describe(node));
+      // Silenced: its keys cannot be read, so "x is required" below it would only mislead.
+      problems.addAndSilence(path, "must be a mapping of keys to values, got " + describe(node));
     }
     return new Mapping(JsonNodeFactory.instance.objectNode(), path, problems);
   }
@@ -197,7 +198,7 @@ final class Mapping {
     }
     Duration d = v.isTextual() ? Units.parseDuration(v.textValue()) : null;
     if (d == null) {
-      String hint = v.isNumber() ? "; add a unit, e.g. " + v.asText() + "s" : "";
+      String hint = v.asText().matches("\\d+") ? "; add a unit, e.g. " + v.asText() + "s" : "";
       problems.add(path(key), "must be a duration like 60s, 5m, 6h or PT60S, got " + describe(v) + hint);
       return fallback;
     }
