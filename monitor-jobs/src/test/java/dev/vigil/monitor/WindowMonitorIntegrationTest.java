@@ -242,6 +242,22 @@ class WindowMonitorIntegrationTest {
   }
 
   @Test
+  void fetcherReturnsTheFlaggedRecordFromS3AndFromKafka() throws Exception {
+    MonitorReport fromS3 = monitor(SKEWED, s3Source(SKEWED), null, null, List.of()).analyze(W);
+    MonitorReport fromKafka = monitor(SKEWED, kafkaSource(SKEWED), null, null, List.of()).analyze(W);
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+    try (dev.vigil.monitor.flag.CaptureFetcher fetcher = new dev.vigil.monitor.flag.CaptureFetcher(s3, p, Captures.CODEC)) {
+      for (FlaggedSample s : List.of(fromS3.flaggedSamples().get(0), fromS3.flaggedSamples().get(5),
+          fromKafka.flaggedSamples().get(0), fromKafka.flaggedSamples().get(7))) {
+        CaptureRecord r = fetcher.fetch(s.location());
+        assertThat(r.eventId()).isEqualTo(s.eventId());
+        assertThat(r.endpointInput().bytes()).hasSize(600);
+      }
+    }
+  }
+
+  @Test
   void balancedWindowYieldsNoViolation() throws Exception {
     MonitorReport r = monitor(BALANCED, kafkaSource(BALANCED), null, null, List.of()).analyze(W);
     assertThat(r.statistics().count()).isEqualTo(430);
