@@ -1,0 +1,62 @@
+package dev.vigil.capture.record;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * One encoded capture record plus the few fields sinks route by (topic, S3 key), so neither the
+ * sinks nor the spool re-parse JSON.
+ *
+ * @param line the JSON line (no terminator) from {@code CaptureRecordCodec}
+ */
+public record CaptureEntry(
+    String endpoint, String variant, String eventId, long inferenceTimeMillis, byte[] line) {
+  public CaptureEntry {
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(variant, "variant");
+    Objects.requireNonNull(eventId, "eventId");
+    Objects.requireNonNull(line, "line");
+  }
+
+  /** Approximate heap held, for byte budgets. */
+  public long weight() {
+    return line.length + 96L + 2L * (endpoint.length() + variant.length() + eventId.length());
+  }
+
+  /** Spool framing: the fields then the line. */
+  public byte[] serialize() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(line.length + 96);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeUTF(endpoint);
+      out.writeUTF(variant);
+      out.writeUTF(eventId);
+      out.writeLong(inferenceTimeMillis);
+      out.writeInt(line.length);
+      out.write(line);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** @throws IOException when the bytes are not a serialized entry */
+  public static CaptureEntry deserialize(byte[] data) throws IOException {
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+      String endpoint = in.readUTF();
+      String variant = in.readUTF();
+      String eventId = in.readUTF();
+      long time = in.readLong();
+      int n = in.readInt();
+      if (n < 0 || n > data.length) {
+        throw new IOException("corrupt spool entry: line length " + n);
+      }
+      byte[] line = new byte[n];
+      in.readFully(line);
+      return new CaptureEntry(endpoint, variant, eventId, time, line);
+    }
+  }
+}

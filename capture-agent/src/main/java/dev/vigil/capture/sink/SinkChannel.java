@@ -1,0 +1,256 @@
+package dev.vigil.capture.sink;
+
+import dev.vigil.capture.metrics.AgentMetrics;
+import dev.vigil.capture.record.CaptureEntry;
+import dev.vigil.capture.spool.SegmentSpool;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What stands between the dispatcher and one sink: a byte-bounded memory queue, and behind it a
+ * {@link SegmentSpool} on disk.
+ *
+ * <h2>State machine</h2>
+ * <ul>
+ *   <li>MEMORY: the spool is empty; entries go to the memory queue.
+ *   <li>SPOOLING: entered when the memory queue is full (the sink is down or slow) or at start
+ *       when the spool holds records from a previous run. Every new entry goes to the spool so
+ *       order is kept. Left only when an acknowledgement empties the spool.
+ * </ul>
+ * Invariant: entries in memory are older than every spooled entry not yet read. The worker takes
+ * memory first, then the spool, and never mixes the two in one batch ({@link Batch#fromSpool}).
+ *
+ * <h2>Loss</h2>
+ * An entry is dropped only when the spool is full (or the disk fails): counted as
+ * {@code vigil.agent.capture.dropped{reason=spool_full}} and logged at most every 10 s.
+ */
+public final class SinkChannel {
+  private static final Logger log = LoggerFactory.getLogger(SinkChannel.class);
+  private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** Entries handed to the worker; {@code spoolEnd} is non-null when they came from the spool. */
+  public record Batch(List<CaptureEntry> entries, SegmentSpool.Position spoolEnd) {
+    public boolean fromSpool() {
+      return spoolEnd != null;
+    }
+  }
+
+  private final String sink;
+  private final long memoryBytes;
+  private final SegmentSpool spool;
+  private final AgentMetrics metrics;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition nonEmpty = lock.newCondition();
+
+  // guarded by lock
+  private final ArrayDeque<CaptureEntry> memory = new ArrayDeque<>();
+  private long memoryUsed;
+  private boolean spooling;
+  private long lastDropLog;
+  private long droppedSinceLog;
+
+  public SinkChannel(String sink, long memoryBytes, SegmentSpool spool, AgentMetrics metrics) {
+    this.sink = sink;
+    this.memoryBytes = memoryBytes;
+    this.spool = spool;
+    this.metrics = metrics;
+    this.spooling = !spool.isEmpty();
+    metrics.gauge("vigil.agent.spool.size", "sink", sink, "bytes", spool::bytes);
+    metrics.gauge("vigil.agent.sink.queue.size", "sink", sink, "bytes", this::memoryUsed);
+  }
+
+  public String sink() {
+    return sink;
+  }
+
+  /** Dispatcher side: never blocks on the sink, only (briefly) on the disk when spooling. */
+  public void submit(CaptureEntry e) {
+    lock.lock();
+    try {
+      if (!spooling && memoryUsed + e.weight() <= memoryBytes) {
+        memory.add(e);
+        memoryUsed += e.weight();
+        nonEmpty.signal();
+        return;
+      }
+      spooling = true;
+      boolean ok;
+      try {
+        ok = spool.append(e.serialize());
+      } catch (IOException ex) {
+        log.error("spool write failed for sink {}: {}; the record is dropped. Check the spool disk.", sink, ex.toString());
+        ok = false;
+      }
+      if (ok) {
+        metrics.spooled(sink, 1);
+        nonEmpty.signal();
+      } else {
+        drop();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void drop() {
+    metrics.dropped(sink, "spool_full");
+    droppedSinceLog++;
+    long now = System.nanoTime();
+    if (now - lastDropLog >= DROP_LOG_INTERVAL_NANOS || lastDropLog == 0) {
+      log.warn(
+          "sink {} is down or slow and its spool is full ({} of {} bytes): dropped {} record(s) since the last warning. "
+              + "Raise agent.spool.maxBytes or fix the sink.",
+          sink, spool.bytes(), spool.maxBytes(), droppedSinceLog);
+      lastDropLog = now;
+      droppedSinceLog = 0;
+    }
+  }
+
+  /**
+   * Worker side: up to {@code maxEntries} entries, memory first; empty when there is nothing.
+   *
+   * @throws IOException when the spool cannot be read
+   */
+  public Batch poll(int maxEntries, long maxBytes) throws IOException {
+    lock.lock();
+    try {
+      if (!memory.isEmpty()) {
+        List<CaptureEntry> out = new ArrayList<>(Math.min(maxEntries, memory.size()));
+        long bytes = 0;
+        while (!memory.isEmpty() && out.size() < maxEntries && bytes < maxBytes) {
+          CaptureEntry e = memory.poll();
+          memoryUsed -= e.weight();
+          bytes += e.line().length;
+          out.add(e);
+        }
+        return new Batch(out, null);
+      }
+      if (spooling && !spool.fullyRead()) {
+        SegmentSpool.Read read = spool.read(maxEntries, maxBytes);
+        List<CaptureEntry> out = new ArrayList<>(read.entries().size());
+        for (byte[] b : read.entries()) {
+          out.add(CaptureEntry.deserialize(b));
+        }
+        return new Batch(out, read.end());
+      }
+      return new Batch(List.of(), null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits up to {@code nanos} for something to poll. */
+  public void awaitData(long nanos) throws InterruptedException {
+    lock.lock();
+    try {
+      if (memory.isEmpty() && (!spooling || spool.fullyRead())) {
+        nonEmpty.awaitNanos(nanos);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The worker shipped a spool batch: acknowledge it; leaves SPOOLING when the spool is empty. */
+  public void ack(SegmentSpool.Position end) throws IOException {
+    lock.lock();
+    try {
+      spool.ack(end);
+      if (spool.isEmpty()) {
+        spooling = false;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Worker's shipping of a spool batch failed for good (shutdown): re-read it next time. */
+  public void rewind() {
+    lock.lock();
+    try {
+      spool.rewind();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Shutdown: puts {@code unshipped} (memory-sourced, oldest first) and the memory queue in front of
+   * the spool so the next start ships them first.
+   */
+  public int spoolRemaining(List<CaptureEntry> unshipped) throws IOException {
+    lock.lock();
+    try {
+      List<byte[]> front = new ArrayList<>(unshipped.size() + memory.size());
+      for (CaptureEntry e : unshipped) {
+        front.add(e.serialize());
+      }
+      for (CaptureEntry e : memory) {
+        front.add(e.serialize());
+      }
+      memory.clear();
+      memoryUsed = 0;
+      spool.rewind();
+      spool.prepend(front);
+      spool.sync();
+      if (!front.isEmpty()) {
+        spooling = true;
+        metrics.spooled(sink, front.size());
+      }
+      return front.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean memoryEmpty() {
+    lock.lock();
+    try {
+      return memory.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean spooling() {
+    lock.lock();
+    try {
+      return spooling;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public long memoryUsed() {
+    lock.lock();
+    try {
+      return memoryUsed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public long spooledBytes() {
+    return spool.bytes();
+  }
+
+  /** Forces spooled data to disk (called about once a second by the dispatcher). */
+  public void sync() {
+    try {
+      spool.sync();
+    } catch (IOException e) {
+      log.warn("spool fsync failed for sink {}: {}", sink, e.toString());
+    }
+  }
+
+  public void close() throws IOException {
+    spool.close();
+  }
+}

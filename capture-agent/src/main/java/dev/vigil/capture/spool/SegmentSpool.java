@@ -1,0 +1,461 @@
+package dev.vigil.capture.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * A bounded, ordered on-disk queue of opaque entries: capped segment files plus a cursor.
+ *
+ * <h2>Layout</h2>
+ * {@code DIR/<seq>.seg} files, each a run of frames {@code [int length][int crc32c][bytes]}, and
+ * {@code DIR/cursor} holding {@code "<seq> <offset>"}: everything before it is acknowledged. A
+ * segment is closed when it reaches {@code segmentBytes}; acknowledged segments are deleted, and
+ * when everything is acknowledged the spool is reset to empty.
+ *
+ * <h2>Bounds and loss</h2>
+ * {@link #append} refuses (returns false) when the spool's files would exceed {@code maxBytes}:
+ * the caller counts that as a drop. Nothing else is ever dropped.
+ *
+ * <h2>Durability (fsync policy)</h2>
+ * Frames are written with positional writes (in the page cache as soon as {@code append} returns,
+ * so a killed process loses nothing). Segment data is forced to disk when a segment is closed, on
+ * {@link #sync()} (the owner calls it at most once a second while dirty) and on {@link #close()};
+ * the cursor file is replaced atomically and forced on every acknowledgement. A power loss can
+ * therefore lose up to about one second of spooled records, and may replay acknowledged ones
+ * (at-least-once); a torn frame at the tail is detected by its CRC and cut off at open.
+ *
+ * <h2>Threads</h2>
+ * All methods are synchronized: one writer (the dispatcher) and one reader (the sink thread).
+ */
+public final class SegmentSpool implements AutoCloseable {
+  /** Frame header: length + CRC. */
+  static final int HEADER = 8;
+  /** Sequence number of the first segment of an empty spool; leaves room to prepend below it. */
+  static final long FIRST_SEQ = 1L << 40;
+
+  /** A position in the spool: segment sequence number and byte offset within it. */
+  public record Position(long seq, long offset) {}
+
+  /** Entries read from the spool and the position just after the last one. */
+  public record Read(List<byte[]> entries, Position end) {}
+
+  private final Path dir;
+  private final long maxBytes;
+  private final long segmentBytes;
+
+  // seq -> size in bytes of every segment on disk (the last one is the write segment)
+  private final TreeMap<Long, Long> segments = new TreeMap<>();
+  private Position cursor;
+  private Position readPos;
+  private FileChannel writer;
+  private long writerSeq = -1;
+  private FileChannel reader;
+  private long readerSeq = -1;
+  private long totalBytes;
+  private boolean dirty;
+
+  /**
+   * Opens (or creates) a spool in {@code dir}, recovering from a crash: segments before the cursor
+   * are deleted, a torn tail frame is truncated.
+   *
+   * @throws IOException when the directory cannot be created or read
+   * @throws IllegalArgumentException when maxBytes or segmentBytes are not positive
+   */
+  public SegmentSpool(Path dir, long maxBytes, long segmentBytes) throws IOException {
+    if (maxBytes <= 0 || segmentBytes <= 0) {
+      throw new IllegalArgumentException(
+          "spool maxBytes and segmentBytes must be positive, were " + maxBytes + " and " + segmentBytes);
+    }
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.segmentBytes = Math.min(segmentBytes, maxBytes);
+    Files.createDirectories(dir);
+    recover();
+  }
+
+  private void recover() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".seg")) {
+          try {
+            segments.put(Long.parseLong(name.substring(0, name.length() - 4)), Files.size(f));
+          } catch (NumberFormatException e) {
+            // not ours; leave it alone
+          }
+        }
+      }
+    }
+    cursor = readCursor();
+    if (cursor == null) {
+      cursor = segments.isEmpty() ? new Position(FIRST_SEQ, 0) : new Position(segments.firstKey(), 0);
+    }
+    for (Long seq : new ArrayList<>(segments.headMap(cursor.seq()).keySet())) {
+      Files.deleteIfExists(segmentPath(seq));
+      segments.remove(seq);
+    }
+    if (!segments.isEmpty()) {
+      long last = segments.lastKey();
+      long valid = validLength(last);
+      if (valid < segments.get(last)) {
+        try (FileChannel ch = FileChannel.open(segmentPath(last), StandardOpenOption.WRITE)) {
+          ch.truncate(valid);
+          ch.force(true);
+        }
+        segments.put(last, valid);
+      }
+    }
+    if (!segments.isEmpty() && !segments.containsKey(cursor.seq())) {
+      cursor = new Position(segments.firstKey(), 0);
+    }
+    readPos = cursor;
+    totalBytes = segments.values().stream().mapToLong(Long::longValue).sum();
+    if (isEmptyAfter(cursor)) {
+      reset();
+    }
+  }
+
+  private long validLength(long seq) throws IOException {
+    try (FileChannel ch = FileChannel.open(segmentPath(seq), StandardOpenOption.READ)) {
+      long pos = 0;
+      long size = ch.size();
+      ByteBuffer header = ByteBuffer.allocate(HEADER);
+      while (pos + HEADER <= size) {
+        header.clear();
+        readFully(ch, header, pos);
+        header.flip();
+        int len = header.getInt();
+        int crc = header.getInt();
+        if (len < 0 || pos + HEADER + len > size) {
+          break;
+        }
+        ByteBuffer body = ByteBuffer.allocate(len);
+        readFully(ch, body, pos + HEADER);
+        if (crc(body.array()) != crc) {
+          break;
+        }
+        pos += HEADER + len;
+      }
+      return pos;
+    }
+  }
+
+  /**
+   * Appends one entry at the tail.
+   *
+   * @return false when the spool is full (nothing written)
+   * @throws IOException when the disk write fails
+   */
+  public synchronized boolean append(byte[] entry) throws IOException {
+    long frame = HEADER + (long) entry.length;
+    if (totalBytes + frame > maxBytes) {
+      return false;
+    }
+    if (segments.isEmpty() || segments.lastEntry().getValue() + frame > segmentBytes && segments.lastEntry().getValue() > 0) {
+      roll(segments.isEmpty() ? Math.max(cursor.seq(), FIRST_SEQ) : segments.lastKey() + 1);
+    }
+    long seq = segments.lastKey();
+    FileChannel ch = writer(seq);
+    long at = segments.get(seq);
+    writeFrame(ch, at, entry);
+    segments.put(seq, at + frame);
+    totalBytes += frame;
+    dirty = true;
+    return true;
+  }
+
+  /**
+   * Puts entries in front of everything not yet acknowledged, in the given order (used at shutdown
+   * for records that were in memory and are older than the spooled ones). Ignores the byte bound:
+   * losing records at shutdown is worse than overshooting the disk budget once.
+   *
+   * <p>Requires the cursor to be at a segment start (true whenever the owner only mixes memory and
+   * spool records as {@code SinkChannel} does).
+   *
+   * @throws IllegalStateException when the cursor is inside a segment
+   */
+  public synchronized void prepend(List<byte[]> entries) throws IOException {
+    if (entries.isEmpty()) {
+      return;
+    }
+    if (cursor.offset() != 0) {
+      throw new IllegalStateException("prepend needs the cursor at a segment start, was " + cursor);
+    }
+    long seq = (segments.isEmpty() ? cursor.seq() : segments.firstKey()) - 1;
+    long size = 0;
+    try (FileChannel ch =
+        FileChannel.open(segmentPath(seq), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (byte[] e : entries) {
+        writeFrame(ch, size, e);
+        size += HEADER + e.length;
+      }
+      ch.force(true);
+    }
+    segments.put(seq, size);
+    totalBytes += size;
+    cursor = new Position(seq, 0);
+    readPos = cursor;
+    writeCursor();
+  }
+
+  /**
+   * Reads entries from the read position (which runs ahead of the cursor until {@link #ack}).
+   */
+  public synchronized Read read(int maxEntries, long maxBytes) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    long bytes = 0;
+    Position pos = readPos;
+    while (out.size() < maxEntries && bytes < maxBytes) {
+      Long size = segments.get(pos.seq());
+      if (size == null) {
+        Long next = segments.higherKey(pos.seq());
+        if (next == null) {
+          break;
+        }
+        pos = new Position(next, 0);
+        continue;
+      }
+      if (pos.offset() + HEADER > size) {
+        Long next = segments.higherKey(pos.seq());
+        if (next == null) {
+          break;
+        }
+        pos = new Position(next, 0);
+        continue;
+      }
+      FileChannel ch = reader(pos.seq());
+      ByteBuffer header = ByteBuffer.allocate(HEADER);
+      readFully(ch, header, pos.offset());
+      header.flip();
+      int len = header.getInt();
+      int crc = header.getInt();
+      if (len < 0 || pos.offset() + HEADER + len > size) {
+        throw new IOException("spool segment " + segmentPath(pos.seq()) + " is corrupt at " + pos.offset());
+      }
+      ByteBuffer body = ByteBuffer.allocate(len);
+      readFully(ch, body, pos.offset() + HEADER);
+      if (crc(body.array()) != crc) {
+        throw new IOException("spool segment " + segmentPath(pos.seq()) + " has a bad checksum at " + pos.offset());
+      }
+      out.add(body.array());
+      bytes += len;
+      pos = new Position(pos.seq(), pos.offset() + HEADER + len);
+    }
+    readPos = pos;
+    return new Read(out, pos);
+  }
+
+  /**
+   * Acknowledges everything before {@code upTo}: deletes finished segments, persists the cursor,
+   * and resets the spool when nothing is left.
+   */
+  public synchronized void ack(Position upTo) throws IOException {
+    Position p = upTo;
+    Long size = segments.get(p.seq());
+    Long next = segments.higherKey(p.seq());
+    if (size != null && p.offset() >= size && next != null && p.seq() != writerSeq) {
+      p = new Position(next, 0); // the segment is finished: free it now
+    }
+    cursor = p;
+    if (readPos.seq() < cursor.seq() || (readPos.seq() == cursor.seq() && readPos.offset() < cursor.offset())) {
+      readPos = cursor;
+    }
+    for (Long seq : new ArrayList<>(segments.headMap(cursor.seq()).keySet())) {
+      deleteSegment(seq);
+    }
+    if (isEmptyAfter(cursor)) {
+      reset();
+    } else {
+      writeCursor();
+    }
+  }
+
+  /** Rewinds the read position to the cursor (the reader's unacknowledged reads are redone). */
+  public synchronized void rewind() {
+    readPos = cursor;
+  }
+
+  /** True when nothing unacknowledged is on disk. */
+  public synchronized boolean isEmpty() {
+    return isEmptyAfter(cursor);
+  }
+
+  /** True when everything on disk has been read (maybe not yet acknowledged). */
+  public synchronized boolean fullyRead() {
+    return isEmptyAfter(readPos);
+  }
+
+  /** Bytes of segment files on disk. */
+  public synchronized long bytes() {
+    return totalBytes;
+  }
+
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** Forces written data to disk if anything was written since the last sync. */
+  public synchronized void sync() throws IOException {
+    if (dirty && writer != null) {
+      writer.force(false);
+    }
+    dirty = false;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    sync();
+    closeQuietly(writer);
+    closeQuietly(reader);
+    writer = null;
+    reader = null;
+  }
+
+  private boolean isEmptyAfter(Position p) {
+    for (var e : segments.tailMap(p.seq(), true).entrySet()) {
+      long start = e.getKey() == p.seq() ? p.offset() : 0;
+      if (e.getValue() > start) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void reset() throws IOException {
+    for (Long seq : new ArrayList<>(segments.keySet())) {
+      deleteSegment(seq);
+    }
+    totalBytes = 0;
+    cursor = new Position(FIRST_SEQ, 0);
+    readPos = cursor;
+    Files.deleteIfExists(dir.resolve("cursor"));
+  }
+
+  private void deleteSegment(long seq) throws IOException {
+    if (seq == writerSeq) {
+      closeQuietly(writer);
+      writer = null;
+      writerSeq = -1;
+    }
+    if (seq == readerSeq) {
+      closeQuietly(reader);
+      reader = null;
+      readerSeq = -1;
+    }
+    Long size = segments.remove(seq);
+    if (size != null) {
+      totalBytes -= size;
+    }
+    Files.deleteIfExists(segmentPath(seq));
+  }
+
+  private void roll(long seq) throws IOException {
+    if (writer != null) {
+      writer.force(false); // a closed segment is durable
+      closeQuietly(writer);
+      writer = null;
+      writerSeq = -1;
+    }
+    segments.putIfAbsent(seq, 0L);
+  }
+
+  private FileChannel writer(long seq) throws IOException {
+    if (writerSeq != seq) {
+      closeQuietly(writer);
+      writer =
+          FileChannel.open(segmentPath(seq), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      writerSeq = seq;
+    }
+    return writer;
+  }
+
+  private FileChannel reader(long seq) throws IOException {
+    if (readerSeq != seq) {
+      closeQuietly(reader);
+      reader = FileChannel.open(segmentPath(seq), StandardOpenOption.READ);
+      readerSeq = seq;
+    }
+    return reader;
+  }
+
+  private static void writeFrame(FileChannel ch, long at, byte[] entry) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(HEADER + entry.length);
+    buf.putInt(entry.length).putInt(crc(entry)).put(entry).flip();
+    long pos = at;
+    while (buf.hasRemaining()) {
+      pos += ch.write(buf, pos);
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+    long pos = at;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new IOException("unexpected end of spool segment");
+      }
+      pos += n;
+    }
+  }
+
+  private static int crc(byte[] data) {
+    CRC32C c = new CRC32C();
+    c.update(data);
+    return (int) c.getValue();
+  }
+
+  private Path segmentPath(long seq) {
+    return dir.resolve(String.format("%020d.seg", seq));
+  }
+
+  private Position readCursor() throws IOException {
+    Path f = dir.resolve("cursor");
+    if (!Files.exists(f)) {
+      return null;
+    }
+    String[] parts = Files.readString(f, StandardCharsets.US_ASCII).trim().split(" ");
+    try {
+      return new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+    } catch (RuntimeException e) {
+      throw new IOException(
+          "spool cursor " + f + " is unreadable ('" + String.join(" ", parts)
+              + "'); delete it to replay the whole spool", e);
+    }
+  }
+
+  private void writeCursor() throws IOException {
+    Path tmp = dir.resolve("cursor.tmp");
+    try (FileChannel ch =
+        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(ByteBuffer.wrap((cursor.seq() + " " + cursor.offset() + "\n").getBytes(StandardCharsets.US_ASCII)));
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, dir.resolve("cursor"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, dir.resolve("cursor"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing a file we only read or already forced
+      }
+    }
+  }
+}
