@@ -1,0 +1,117 @@
+package dev.vigil.saliency.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.saliency.ImageTensor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Already pre-processed input given as JSON: a nested number array {@code [N][C][H][W]}, or
+ * {@code [C][H][W]} for one image (read as N = 1). Shape errors name the first offending index.
+ */
+public final class TensorJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private TensorJson() {}
+
+  /**
+   * Parses a nested JSON array into a tensor.
+   *
+   * @param name the input's name for messages
+   * @throws ImageDecodeException if it is not JSON, not rank 3 or 4, ragged, or holds non-numbers
+   */
+  public static ImageTensor parse(byte[] json, String name) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new ImageDecodeException(
+          name
+              + " is not valid JSON: "
+              + e.getOriginalMessage()
+              + " at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr(),
+          e);
+    } catch (IOException e) {
+      throw new ImageDecodeException(name + " cannot be read: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isArray()) {
+      throw new ImageDecodeException(
+          name + ": expected a nested number array [N][C][H][W] or [C][H][W] at the top level");
+    }
+    List<Integer> shape = new ArrayList<>();
+    JsonNode probe = root;
+    while (probe.isArray()) {
+      if (probe.isEmpty()) {
+        throw new ImageDecodeException(name + ": empty array at depth " + shape.size());
+      }
+      shape.add(probe.size());
+      probe = probe.get(0);
+    }
+    if (shape.size() != 3 && shape.size() != 4) {
+      throw new ImageDecodeException(
+          name
+              + ": expected a nested number array [N][C][H][W] or [C][H][W], found rank "
+              + shape.size()
+              + " "
+              + shape);
+    }
+    long count = 1;
+    for (int d : shape) {
+      count *= d;
+    }
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new ImageDecodeException(name + ": array of " + count + " values is too large");
+    }
+    float[] data = new float[(int) count];
+    int[] cursor = {0};
+    fill(root, shape, 0, data, cursor, new StringBuilder(), name);
+    return shape.size() == 3
+        ? new ImageTensor(data, 1, shape.get(0), shape.get(1), shape.get(2))
+        : new ImageTensor(data, shape.get(0), shape.get(1), shape.get(2), shape.get(3));
+  }
+
+  private static void fill(
+      JsonNode node,
+      List<Integer> shape,
+      int depth,
+      float[] data,
+      int[] cursor,
+      StringBuilder path,
+      String name) {
+    if (depth == shape.size()) {
+      if (!node.isNumber()) {
+        throw new ImageDecodeException(name + ": not a number at " + path + ": " + node);
+      }
+      double v = node.asDouble();
+      if (!Double.isFinite(v)) {
+        throw new ImageDecodeException(name + ": not a finite number at " + path + ": " + node);
+      }
+      data[cursor[0]++] = (float) v;
+      return;
+    }
+    if (!node.isArray() || node.size() != shape.get(depth)) {
+      throw new ImageDecodeException(
+          name
+              + ": ragged array at "
+              + (path.length() == 0 ? "the top level" : path)
+              + ": expected "
+              + shape.get(depth)
+              + " elements (shape "
+              + shape
+              + "), found "
+              + (node.isArray() ? node.size() + " elements" : node.getNodeType().toString()));
+    }
+    int mark = path.length();
+    for (int i = 0; i < node.size(); i++) {
+      path.append('[').append(i).append(']');
+      fill(node.get(i), shape, depth + 1, data, cursor, path, name);
+      path.setLength(mark);
+    }
+  }
+}

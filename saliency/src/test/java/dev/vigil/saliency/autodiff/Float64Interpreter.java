@@ -1,0 +1,529 @@
+package dev.vigil.saliency.autodiff;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A float64 reference implementation of the supported ONNX ops (inference semantics, 2-D spatial ops), written
+ * independently of the autodiff so that central differences on it give trustworthy gradients.
+ */
+final class Float64Interpreter {
+
+  /** A dense tensor in C order. */
+  record T(int[] shape, double[] v) {
+    int size() {
+      return v.length;
+    }
+  }
+
+  private final GraphProto graph;
+
+  Float64Interpreter(GraphProto graph) {
+    this.graph = graph;
+  }
+
+  /** Evaluates every node on input x and returns all tensors by name. */
+  Map<String, T> run(String inputName, T x) {
+    Map<String, T> env = new HashMap<>();
+    for (TensorProto t : graph.getInitializerList()) {
+      int[] shape = Arrays.stream(Tensors.dims(t)).mapToInt(d -> (int) d).toArray();
+      double[] v = t.getDataType() == TensorProto.DataType.FLOAT.getNumber()
+          ? toDouble(Tensors.toFloats(t)) : Arrays.stream(Tensors.toLongs(t)).asDoubleStream().toArray();
+      env.put(t.getName(), new T(shape, v));
+    }
+    env.put(inputName, x);
+    for (NodeProto n : graph.getNodeList()) {
+      List<T> in = new ArrayList<>();
+      for (String s : n.getInputList()) {
+        in.add(s.isEmpty() ? null : env.get(s));
+      }
+      List<T> out = eval(n, in);
+      for (int i = 0; i < out.size(); i++) {
+        env.put(n.getOutput(i), out.get(i));
+      }
+    }
+    return env;
+  }
+
+  private static double[] toDouble(float[] f) {
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
+  }
+
+  private List<T> eval(NodeProto n, List<T> in) {
+    T x = in.get(0);
+    return switch (n.getOpType()) {
+      case "Relu" -> List.of(map(x, v -> Math.max(v, 0)));
+      case "LeakyRelu" -> {
+        double a = f(n, "alpha", 0.01);
+        yield List.of(map(x, v -> v > 0 ? v : a * v));
+      }
+      case "Clip" -> {
+        double lo = in.size() > 1 && in.get(1) != null ? in.get(1).v()[0] : Double.NEGATIVE_INFINITY;
+        double hi = in.size() > 2 && in.get(2) != null ? in.get(2).v()[0] : Double.POSITIVE_INFINITY;
+        yield List.of(map(x, v -> Math.min(Math.max(v, lo), hi)));
+      }
+      case "Sigmoid" -> List.of(map(x, v -> 1 / (1 + Math.exp(-v))));
+      case "HardSigmoid" -> {
+        double a = f(n, "alpha", 0.2);
+        double b = f(n, "beta", 0.5);
+        yield List.of(map(x, v -> Math.max(0, Math.min(1, a * v + b))));
+      }
+      case "HardSwish" -> List.of(map(x, v -> v * Math.max(0, Math.min(1, v / 6 + 0.5))));
+      case "Identity", "Dropout" -> List.of(x);
+      case "Add" -> List.of(broadcast(x, in.get(1), Double::sum));
+      case "Sub" -> List.of(broadcast(x, in.get(1), (a, b) -> a - b));
+      case "Mul" -> List.of(broadcast(x, in.get(1), (a, b) -> a * b));
+      case "Div" -> List.of(broadcast(x, in.get(1), (a, b) -> a / b));
+      case "Conv" -> List.of(conv(n, x, in.get(1), in.size() > 2 ? in.get(2) : null));
+      case "BatchNormalization" -> List.of(batchNorm(n, x, in));
+      case "MaxPool" -> List.of(pool(n, x, true));
+      case "AveragePool" -> List.of(pool(n, x, false));
+      case "GlobalAveragePool" -> List.of(globalAverage(x));
+      case "Flatten" -> {
+        int axis = (int) i(n, "axis", 1);
+        int outer = 1;
+        for (int a = 0; a < axis; a++) {
+          outer *= x.shape()[a];
+        }
+        yield List.of(new T(new int[] {outer, x.size() / outer}, x.v()));
+      }
+      case "Reshape" -> List.of(reshape(x, in.get(1)));
+      case "Squeeze", "Unsqueeze" -> List.of(squeeze(n.getOpType().equals("Unsqueeze"), x,
+          in.size() > 1 ? in.get(1) : longsAsTensor(ints(n, "axes"))));
+      case "Transpose" -> List.of(transpose(x, ints(n, "perm")));
+      case "Concat" -> List.of(concat(in, (int) i(n, "axis", 0)));
+      case "Split" -> split(x, in.size() > 1 ? in.get(1) : longsAsTensor(ints(n, "split")), (int) i(n, "axis", 0));
+      case "Gemm" -> List.of(gemm(n, x, in.get(1), in.size() > 2 ? in.get(2) : null));
+      case "MatMul" -> List.of(matmul(x, in.get(1)));
+      case "Pad" -> List.of(pad(x, in.get(1), in.size() > 2 && in.get(2) != null ? in.get(2).v()[0] : 0));
+      case "Softmax", "LogSoftmax" -> List.of(softmax(x, n.getOpType().equals("LogSoftmax")));
+      default -> throw new IllegalArgumentException("interpreter lacks " + n.getOpType());
+    };
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------
+
+  private static T map(T x, java.util.function.DoubleUnaryOperator f) {
+    double[] v = new double[x.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = f.applyAsDouble(x.v()[i]);
+    }
+    return new T(x.shape(), v);
+  }
+
+  private static int[] strides(int[] shape) {
+    int[] s = new int[shape.length];
+    int acc = 1;
+    for (int a = shape.length - 1; a >= 0; a--) {
+      s[a] = acc;
+      acc *= shape[a];
+    }
+    return s;
+  }
+
+  private static T broadcast(T a, T b, java.util.function.DoubleBinaryOperator f) {
+    int r = Math.max(a.shape().length, b.shape().length);
+    int[] sa = pad(a.shape(), r);
+    int[] sb = pad(b.shape(), r);
+    int[] out = new int[r];
+    for (int k = 0; k < r; k++) {
+      out[k] = Math.max(sa[k], sb[k]);
+    }
+    int[] ta = strides(sa);
+    int[] tb = strides(sb);
+    int total = Arrays.stream(out).reduce(1, (p, q) -> p * q);
+    double[] v = new double[total];
+    int[] idx = new int[r];
+    for (int flat = 0; flat < total; flat++) {
+      int rest = flat;
+      for (int k = r - 1; k >= 0; k--) {
+        idx[k] = rest % out[k];
+        rest /= out[k];
+      }
+      int ia = 0;
+      int ib = 0;
+      for (int k = 0; k < r; k++) {
+        ia += (sa[k] == 1 ? 0 : idx[k]) * ta[k];
+        ib += (sb[k] == 1 ? 0 : idx[k]) * tb[k];
+      }
+      v[flat] = f.applyAsDouble(a.v()[ia], b.v()[ib]);
+    }
+    return new T(out, v);
+  }
+
+  private static int[] pad(int[] shape, int rank) {
+    int[] p = new int[rank];
+    Arrays.fill(p, 1);
+    System.arraycopy(shape, 0, p, rank - shape.length, shape.length);
+    return p;
+  }
+
+  /** Geometry of one spatial axis: output size and begin pad. */
+  private record Axis(int out, int padBegin, int padEnd) {}
+
+  private static Axis axis(NodeProto n, int a, int in, int k, int s, int d) {
+    String autoPad = str(n, "auto_pad", "NOTSET");
+    long[] pads = ints(n, "pads");
+    int span = (k - 1) * d + 1;
+    if (autoPad.startsWith("SAME")) {
+      int out = (in + s - 1) / s;
+      int total = Math.max(0, (out - 1) * s + span - in);
+      int begin = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
+      return new Axis(out, begin, total - begin);
+    }
+    int pb = pads == null || autoPad.equals("VALID") ? 0 : (int) pads[a];
+    int pe = pads == null || autoPad.equals("VALID") ? 0 : (int) pads[a + 2];
+    double q = (double) (in + pb + pe - span) / s;
+    int out = (int) (i(n, "ceil_mode", 0) == 1 ? Math.ceil(q) : Math.floor(q)) + 1;
+    if (i(n, "ceil_mode", 0) == 1 && (out - 1) * s >= in + pb) {
+      out--; // the last window must start inside the input or its begin padding
+    }
+    return new Axis(out, pb, pe);
+  }
+
+  private static T conv(NodeProto n, T x, T w, T bias) {
+    int[] xs = x.shape();
+    int[] ws = w.shape();
+    int batch = xs[0];
+    int c = xs[1];
+    int m = ws[0];
+    int group = (int) i(n, "group", 1);
+    int cg = c / group;
+    int mg = m / group;
+    long[] st = or(ints(n, "strides"), 1);
+    long[] di = or(ints(n, "dilations"), 1);
+    Axis ay = axis(n, 0, xs[2], ws[2], (int) st[0], (int) di[0]);
+    Axis ax = axis(n, 1, xs[3], ws[3], (int) st[1], (int) di[1]);
+    double[] out = new double[batch * m * ay.out() * ax.out()];
+    for (int b = 0; b < batch; b++) {
+      for (int o = 0; o < m; o++) {
+        int g = o / mg;
+        for (int oy = 0; oy < ay.out(); oy++) {
+          for (int ox = 0; ox < ax.out(); ox++) {
+            double acc = bias == null ? 0 : bias.v()[o];
+            for (int ci = 0; ci < cg; ci++) {
+              int ch = g * cg + ci;
+              for (int ky = 0; ky < ws[2]; ky++) {
+                int iy = oy * (int) st[0] - ay.padBegin() + ky * (int) di[0];
+                if (iy < 0 || iy >= xs[2]) {
+                  continue;
+                }
+                for (int kx = 0; kx < ws[3]; kx++) {
+                  int ix = ox * (int) st[1] - ax.padBegin() + kx * (int) di[1];
+                  if (ix < 0 || ix >= xs[3]) {
+                    continue;
+                  }
+                  acc += x.v()[((b * c + ch) * xs[2] + iy) * xs[3] + ix]
+                      * w.v()[((o * cg + ci) * ws[2] + ky) * ws[3] + kx];
+                }
+              }
+            }
+            out[((b * m + o) * ay.out() + oy) * ax.out() + ox] = acc;
+          }
+        }
+      }
+    }
+    return new T(new int[] {batch, m, ay.out(), ax.out()}, out);
+  }
+
+  private static T pool(NodeProto n, T x, boolean max) {
+    int[] xs = x.shape();
+    long[] k = ints(n, "kernel_shape");
+    long[] st = or(ints(n, "strides"), 1);
+    long[] di = or(ints(n, "dilations"), 1);
+    Axis ay = axis(n, 0, xs[2], (int) k[0], (int) st[0], (int) di[0]);
+    Axis ax = axis(n, 1, xs[3], (int) k[1], (int) st[1], (int) di[1]);
+    boolean countPad = i(n, "count_include_pad", 0) == 1;
+    double[] out = new double[xs[0] * xs[1] * ay.out() * ax.out()];
+    int o = 0;
+    for (int bc = 0; bc < xs[0] * xs[1]; bc++) {
+      for (int oy = 0; oy < ay.out(); oy++) {
+        for (int ox = 0; ox < ax.out(); ox++) {
+          double acc = max ? Double.NEGATIVE_INFINITY : 0;
+          int y0 = oy * (int) st[0] - ay.padBegin();
+          int x0 = ox * (int) st[1] - ax.padBegin();
+          for (int ky = 0; ky < k[0]; ky++) {
+            for (int kx = 0; kx < k[1]; kx++) {
+              int iy = y0 + ky * (int) di[0];
+              int ix = x0 + kx * (int) di[1];
+              if (iy < 0 || iy >= xs[2] || ix < 0 || ix >= xs[3]) {
+                continue;
+              }
+              double v = x.v()[(bc * xs[2] + iy) * xs[3] + ix];
+              acc = max ? Math.max(acc, v) : acc + v;
+            }
+          }
+          if (!max) {
+            int yEnd = (int) Math.min(y0 + k[0], xs[2] + ay.padEnd());
+            int xEnd = (int) Math.min(x0 + k[1], xs[3] + ax.padEnd());
+            int count = countPad ? (yEnd - y0) * (xEnd - x0)
+                : (Math.min(yEnd, xs[2]) - Math.max(y0, 0)) * (Math.min(xEnd, xs[3]) - Math.max(x0, 0));
+            acc /= count;
+          }
+          out[o++] = acc;
+        }
+      }
+    }
+    return new T(new int[] {xs[0], xs[1], ay.out(), ax.out()}, out);
+  }
+
+  private static T globalAverage(T x) {
+    int[] s = x.shape();
+    int area = s[2] * s[3];
+    double[] out = new double[s[0] * s[1]];
+    for (int i = 0; i < out.length; i++) {
+      for (int j = 0; j < area; j++) {
+        out[i] += x.v()[i * area + j] / area;
+      }
+    }
+    return new T(new int[] {s[0], s[1], 1, 1}, out);
+  }
+
+  private static T batchNorm(NodeProto n, T x, List<T> in) {
+    double eps = f(n, "epsilon", 1e-5);
+    int c = x.shape()[1];
+    int area = x.size() / (x.shape()[0] * c);
+    double[] out = new double[x.size()];
+    for (int i = 0; i < out.length; i++) {
+      int ch = (i / area) % c;
+      double s = in.get(1).v()[ch] / Math.sqrt(in.get(4).v()[ch] + eps);
+      out[i] = s * (x.v()[i] - in.get(3).v()[ch]) + in.get(2).v()[ch];
+    }
+    return new T(x.shape(), out);
+  }
+
+  private static T reshape(T x, T shape) {
+    int[] s = new int[shape.size()];
+    int known = 1;
+    int free = -1;
+    for (int a = 0; a < s.length; a++) {
+      s[a] = (int) shape.v()[a];
+      if (s[a] == 0) {
+        s[a] = x.shape()[a];
+      }
+      if (s[a] == -1) {
+        free = a;
+      } else {
+        known *= s[a];
+      }
+    }
+    if (free >= 0) {
+      s[free] = x.size() / known;
+    }
+    return new T(s, x.v());
+  }
+
+  private static T squeeze(boolean unsqueeze, T x, T axesTensor) {
+    List<Integer> shape = new ArrayList<>(Arrays.stream(x.shape()).boxed().toList());
+    int[] axes = Arrays.stream(axesTensor.v()).mapToInt(d -> (int) d).sorted().toArray();
+    if (unsqueeze) {
+      for (int a : axes) {
+        shape.add(a < 0 ? a + shape.size() + 1 : a, 1);
+      }
+    } else {
+      for (int k = axes.length - 1; k >= 0; k--) {
+        int a = axes[k] < 0 ? axes[k] + shape.size() : axes[k];
+        shape.remove(a);
+      }
+    }
+    return new T(shape.stream().mapToInt(Integer::intValue).toArray(), x.v());
+  }
+
+  private static T transpose(T x, long[] perm) {
+    int r = x.shape().length;
+    int[] out = new int[r];
+    for (int a = 0; a < r; a++) {
+      out[a] = x.shape()[(int) perm[a]];
+    }
+    int[] inStrides = strides(x.shape());
+    double[] v = new double[x.size()];
+    int[] idx = new int[r];
+    for (int flat = 0; flat < v.length; flat++) {
+      int rest = flat;
+      for (int a = r - 1; a >= 0; a--) {
+        idx[a] = rest % out[a];
+        rest /= out[a];
+      }
+      int src = 0;
+      for (int a = 0; a < r; a++) {
+        src += idx[a] * inStrides[(int) perm[a]];
+      }
+      v[flat] = x.v()[src];
+    }
+    return new T(out, v);
+  }
+
+  private static T concat(List<T> in, int axis) {
+    int r = in.get(0).shape().length;
+    int a = axis < 0 ? axis + r : axis;
+    int[] out = in.get(0).shape().clone();
+    out[a] = in.stream().mapToInt(t -> t.shape()[a]).sum();
+    int outer = 1;
+    for (int k = 0; k < a; k++) {
+      outer *= out[k];
+    }
+    double[] v = new double[Arrays.stream(out).reduce(1, (p, q) -> p * q)];
+    int pos = 0;
+    for (int o = 0; o < outer; o++) {
+      for (T t : in) {
+        int chunk = t.size() / outer;
+        System.arraycopy(t.v(), o * chunk, v, pos, chunk);
+        pos += chunk;
+      }
+    }
+    return new T(out, v);
+  }
+
+  private static List<T> split(T x, T sizes, int axis) {
+    int r = x.shape().length;
+    int a = axis < 0 ? axis + r : axis;
+    int outer = 1;
+    for (int k = 0; k < a; k++) {
+      outer *= x.shape()[k];
+    }
+    int inner = x.size() / outer / x.shape()[a];
+    List<T> out = new ArrayList<>();
+    int offset = 0;
+    for (double sd : sizes.v()) {
+      int s = (int) sd;
+      int[] shape = x.shape().clone();
+      shape[a] = s;
+      double[] v = new double[outer * s * inner];
+      for (int o = 0; o < outer; o++) {
+        System.arraycopy(x.v(), (o * x.shape()[a] + offset) * inner, v, o * s * inner, s * inner);
+      }
+      out.add(new T(shape, v));
+      offset += s;
+    }
+    return out;
+  }
+
+  private static T gemm(NodeProto n, T a, T b, T c) {
+    boolean ta = i(n, "transA", 0) == 1;
+    boolean tb = i(n, "transB", 0) == 1;
+    double alpha = f(n, "alpha", 1);
+    double beta = f(n, "beta", 1);
+    int m = ta ? a.shape()[1] : a.shape()[0];
+    int k = ta ? a.shape()[0] : a.shape()[1];
+    int p = tb ? b.shape()[0] : b.shape()[1];
+    double[] v = new double[m * p];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < p; j++) {
+        double acc = 0;
+        for (int q = 0; q < k; q++) {
+          acc += (ta ? a.v()[q * m + i] : a.v()[i * k + q]) * (tb ? b.v()[j * k + q] : b.v()[q * p + j]);
+        }
+        v[i * p + j] = alpha * acc;
+      }
+    }
+    T y = new T(new int[] {m, p}, v);
+    return c == null ? y : broadcast(y, map(c, z -> beta * z), Double::sum);
+  }
+
+  private static T matmul(T a, T b) {
+    if (a.shape().length != 2 || b.shape().length != 2) {
+      throw new IllegalArgumentException("interpreter MatMul is rank 2 only");
+    }
+    int m = a.shape()[0];
+    int k = a.shape()[1];
+    int p = b.shape()[1];
+    double[] v = new double[m * p];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < p; j++) {
+        for (int q = 0; q < k; q++) {
+          v[i * p + j] += a.v()[i * k + q] * b.v()[q * p + j];
+        }
+      }
+    }
+    return new T(new int[] {m, p}, v);
+  }
+
+  private static T pad(T x, T pads, double value) {
+    int r = x.shape().length;
+    int[] out = new int[r];
+    for (int a = 0; a < r; a++) {
+      out[a] = x.shape()[a] + (int) pads.v()[a] + (int) pads.v()[a + r];
+    }
+    double[] v = new double[Arrays.stream(out).reduce(1, (p, q) -> p * q)];
+    Arrays.fill(v, value);
+    int[] outStrides = strides(out);
+    int[] idx = new int[r];
+    for (int flat = 0; flat < x.size(); flat++) {
+      int rest = flat;
+      for (int a = r - 1; a >= 0; a--) {
+        idx[a] = rest % x.shape()[a];
+        rest /= x.shape()[a];
+      }
+      int dst = 0;
+      for (int a = 0; a < r; a++) {
+        dst += (idx[a] + (int) pads.v()[a]) * outStrides[a];
+      }
+      v[dst] = x.v()[flat];
+    }
+    return new T(out, v);
+  }
+
+  private static T softmax(T x, boolean log) {
+    int k = x.shape()[x.shape().length - 1];
+    double[] v = new double[x.size()];
+    for (int row = 0; row < x.size() / k; row++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < k; j++) {
+        max = Math.max(max, x.v()[row * k + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < k; j++) {
+        sum += Math.exp(x.v()[row * k + j] - max);
+      }
+      for (int j = 0; j < k; j++) {
+        double z = x.v()[row * k + j] - max;
+        v[row * k + j] = log ? z - Math.log(sum) : Math.exp(z) / sum;
+      }
+    }
+    return new T(x.shape(), v);
+  }
+
+  private static AttributeProto attr(NodeProto n, String name) {
+    return n.getAttributeList().stream().filter(a -> a.getName().equals(name)).findFirst().orElse(null);
+  }
+
+  private static long i(NodeProto n, String name, long fallback) {
+    AttributeProto a = attr(n, name);
+    return a == null ? fallback : a.getI();
+  }
+
+  private static double f(NodeProto n, String name, double fallback) {
+    AttributeProto a = attr(n, name);
+    return a == null ? fallback : a.getF();
+  }
+
+  private static String str(NodeProto n, String name, String fallback) {
+    AttributeProto a = attr(n, name);
+    return a == null ? fallback : a.getS().toStringUtf8();
+  }
+
+  private static long[] ints(NodeProto n, String name) {
+    AttributeProto a = attr(n, name);
+    return a == null ? null : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** Opset 11 keeps axes/split as attributes. */
+  private static T longsAsTensor(long[] v) {
+    return new T(new int[] {v.length}, java.util.Arrays.stream(v).asDoubleStream().toArray());
+  }
+
+  private static long[] or(long[] v, long fallback) {
+    return v != null ? v : new long[] {fallback, fallback};
+  }
+}
