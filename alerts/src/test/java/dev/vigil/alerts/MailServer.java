@@ -1,58 +1,48 @@
 package dev.vigil.alerts;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
+import dev.vigil.stack.EmbeddedStack;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
 /**
- * A real SMTP + IMAP server (GreenMail) on fixed loopback ports, which can be stopped and started
- * again on the same ports (outage tests). Messages do not survive a stop; tests read them first.
+ * The embedded stack's real SMTP + IMAP server (GreenMail) for alert tests: stoppable and
+ * restartable on the same ports, and it keeps what it received across a restart.
  */
 public final class MailServer implements AutoCloseable {
   public static final String USER = "ops@example.com";
-  public static final String PASSWORD = "secret";
-  private final int smtpPort;
-  private final int imapPort;
-  private GreenMail greenMail;
+  private final Path dataDir;
+  private final EmbeddedStack stack;
 
   public MailServer() throws IOException {
-    this.smtpPort = freePort();
-    this.imapPort = freePort();
-    start();
+    dataDir = Files.createTempDirectory("vigil-alerts-mail");
+    stack = EmbeddedStack.builder().dataDir(dataDir).kafka(false).s3(false).smtp(true).postgres(false).build();
+    stack.start();
   }
 
-  public synchronized void start() {
-    greenMail = new GreenMail(new ServerSetup[] {
-        new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-        new ServerSetup(imapPort, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
-    greenMail.start();
-    greenMail.setUser(USER, USER, PASSWORD);
+  public void start() {
+    stack.startSmtp();
   }
 
-  public synchronized void stop() {
-    greenMail.stop();
+  public void stop() {
+    stack.stopSmtp();
   }
 
   public int smtpPort() {
-    return smtpPort;
+    return stack.smtpPort();
   }
 
-  /** Messages received since the last start, as the server stored them. */
-  public synchronized MimeMessage[] received() {
-    return greenMail.getReceivedMessages();
-  }
-
-  public synchronized void purge() throws Exception {
-    greenMail.purgeEmailFromAllMailboxes();
+  /** Messages received so far, one per recipient mailbox. */
+  public MimeMessage[] received() {
+    return stack.receivedMessages().toArray(new MimeMessage[0]);
   }
 
   /** Reads {@link #USER}'s inbox over IMAP and returns fully loaded local copies. */
@@ -63,7 +53,7 @@ public final class MailServer implements AutoCloseable {
     Session session = Session.getInstance(props);
     List<MimeMessage> out = new ArrayList<>();
     try (Store store = session.getStore("imap")) {
-      store.connect("127.0.0.1", imapPort, USER, PASSWORD);
+      store.connect(stack.smtpHost(), stack.imapPort(), USER, "any");
       Folder inbox = store.getFolder("INBOX");
       inbox.open(Folder.READ_ONLY);
       try {
@@ -78,14 +68,7 @@ public final class MailServer implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    greenMail.stop();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
+  public void close() {
+    stack.close();
   }
 }
