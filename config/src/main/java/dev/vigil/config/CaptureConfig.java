@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param inferenceIdHeader header whose value becomes the record's {@code inferenceId}
  * @param maxBodyBytes bodies larger than this are forwarded whole but captured truncated
  * @param redact JSON Pointers whose values are replaced by a hash before leaving the process
- * @param captureUpstreamErrors whether responses with status 5xx are captured too
+ * @param captureUpstreamErrors whether exchanges that failed at the model server (unreachable or
+ *     timed out: the agent answers 502/504 itself) are captured too
  */
 public record CaptureConfig(
     CaptureMode mode,

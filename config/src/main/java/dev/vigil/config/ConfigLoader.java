@@ -86,9 +86,9 @@ public final class ConfigLoader {
     String where = at == null || at.getLineNr() < 1 ? "(file)"
         : "line " + at.getLineNr() + ", column " + substitution.originalColumn(at.getLineNr(), at.getColumnNr());
     if (e instanceof YamlTree.StructureException) {
-      return where + ": " + e.getOriginalMessage();
+      return where + ": " + substitution.asWritten(e.getOriginalMessage());
     }
-    String reason = firstSentence(e.getOriginalMessage());
+    String reason = substitution.asWritten(firstSentence(e.getOriginalMessage()));
     return where + ": malformed YAML: " + reason + "; check the indentation and quoting around that line";
   }
 

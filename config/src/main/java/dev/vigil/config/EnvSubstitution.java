@@ -100,7 +100,7 @@ final class EnvSubstitution {
         String key = e.getKey();
         if (token.matcher(key).find()) {
           String resolved = substitute(key, vars, path, problems);
-          key = resolved == null ? e.getKey() : resolved;
+          key = resolved == null ? asWritten(e.getKey()) : resolved;
         }
         String childPath = childPath(path, key);
         copy.set(key, resolve(e.getValue(), vars, childPath, problems));
@@ -130,6 +130,18 @@ final class EnvSubstitution {
     return tree;
   }
 
+  /** {@code text} with its tokens turned back into the references they stand for. */
+  String asWritten(String text) {
+    Matcher m = token.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String original = m.group(2) == null ? "$${" : "${" + references.get(Integer.parseInt(m.group(2))) + "}";
+      m.appendReplacement(out, Matcher.quoteReplacement(original));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
   /** {@code text} with tokens replaced, or {@code null} when a reference could not be resolved. */
   private String substitute(String text, Map<String, String> vars, String path, Problems problems) {
     Matcher m = token.matcher(text);
@@ -157,8 +169,9 @@ final class EnvSubstitution {
     int sep = ref.indexOf(":-");
     String name = sep < 0 ? ref : ref.substring(0, sep);
     if (!NAME.matcher(name).matches()) {
-      problems.addAndSilence(path, "'${" + ref + "}' is not a valid reference; names are letters, digits"
-          + " and _ (not starting with a digit): write ${NAME} or ${NAME:-default}");
+      // Only the name is echoed: the default after ":-" may be a secret.
+      problems.addAndSilence(path, "'" + name + "' is not a valid environment variable name; names are letters,"
+          + " digits and _ (not starting with a digit): write ${NAME} or ${NAME:-default}");
       return null;
     }
     String value = vars.get(name);

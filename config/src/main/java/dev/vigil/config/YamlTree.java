@@ -28,9 +28,16 @@ import java.util.Map;
 final class YamlTree {
   private static final YAMLFactory FACTORY = new YAMLFactory();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  /**
+   * Cap on nodes reachable through aliases: nested aliases grow exponentially ("billion
+   * laughs"), and a configuration never needs more than a handful.
+   */
+  static final int MAX_ALIASED_NODES = 100_000;
 
   private final YAMLParser parser;
   private final Map<String, JsonNode> anchors = new HashMap<>();
+  private final Map<String, Integer> anchorSizes = new HashMap<>();
+  private long aliasedNodes;
 
   private YamlTree(YAMLParser parser) {
     this.parser = parser;
@@ -42,7 +49,13 @@ final class YamlTree {
       if (parser.nextToken() == null) {
         return null;
       }
-      return new YamlTree(parser).value();
+      JsonNode root = new YamlTree(parser).value();
+      if (parser.nextToken() != null) {
+        // A second document would be silently ignored: settings lost without a word.
+        throw new StructureException("a second YAML document starts here (after a '---'); put the"
+            + " whole configuration in one document", parser.currentTokenLocation());
+      }
+      return root;
     }
   }
 
@@ -51,6 +64,12 @@ final class YamlTree {
       JsonNode target = anchors.get(parser.getText());
       if (target == null) {
         throw new StructureException("alias *" + parser.getText() + " names no anchor defined before it",
+            parser.currentTokenLocation());
+      }
+      aliasedNodes += anchorSizes.get(parser.getText());
+      if (aliasedNodes > MAX_ALIASED_NODES) {
+        throw new StructureException("aliases expand to more than " + MAX_ALIASED_NODES + " values; a"
+            + " configuration does not need that many, check the anchors (&) and aliases (*)",
             parser.currentTokenLocation());
       }
       return target;
@@ -85,8 +104,21 @@ final class YamlTree {
     }
     if (anchor != null) {
       anchors.put(anchor, node);
+      anchorSizes.put(anchor, size(node, 0));
     }
     return node;
+  }
+
+  /** Nodes under {@code node}, counted up to just past the cap. */
+  private static int size(JsonNode node, int counted) {
+    int n = counted + 1;
+    for (JsonNode child : node) {
+      if (n > MAX_ALIASED_NODES) {
+        break;
+      }
+      n = size(child, n);
+    }
+    return n;
   }
 
   /** A structural problem found while building the tree, with its position. */

@@ -101,9 +101,9 @@ class EnvSubstitutionTest {
 
   @Test
   void rejectsAnInvalidVariableName() {
-    assertThat(Yaml.problems(ENDPOINT + "monitor: {baseline: '${1BAD}'}"))
-        .containsExactly("monitor.baseline: '${1BAD}' is not a valid reference; names are letters, digits and _"
-            + " (not starting with a digit): write ${NAME} or ${NAME:-default}");
+    assertThat(Yaml.problems(ENDPOINT + "monitor: {baseline: '${1BAD:-hunter2}'}"))
+        .containsExactly("monitor.baseline: '1BAD' is not a valid environment variable name; names are letters,"
+            + " digits and _ (not starting with a digit): write ${NAME} or ${NAME:-default}");
   }
 
   @Test

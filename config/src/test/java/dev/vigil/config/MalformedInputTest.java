@@ -85,6 +85,32 @@ class MalformedInputTest {
   }
 
   @Test
+  void aSecondDocumentIsNotSilentlyIgnored() {
+    assertOnlyProblem("endpoints: [{name: a}]\n---\nalerts: {from: x@example.com}\n",
+        "line 3, column 1: a second YAML document starts here (after a '---'); put the whole"
+            + " configuration in one document");
+  }
+
+  @Test
+  void exponentialAliasesAreRefused() {
+    StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 9; i++) {
+      yaml.append("a").append(i).append(": &a").append(i).append(" [");
+      for (int j = 0; j < 10; j++) {
+        yaml.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+      }
+      yaml.append("]\n");
+    }
+    assertThat(Yaml.problems(yaml.toString())).singleElement().asString()
+        .contains("aliases expand to more than 100000 values");
+  }
+
+  @Test
+  void endpointsGivenAsAMappingIsOneProblem() {
+    assertOnlyProblem("endpoints: {name: a}", "endpoints: must be a list, got a mapping");
+  }
+
+  @Test
   void missingFileSaysSoOnOneLine() {
     Path missing = dir.resolve("missing.yaml");
     assertThatThrownBy(() -> ConfigLoader.load(missing, Map.of()))
