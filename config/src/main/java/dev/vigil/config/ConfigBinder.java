@@ -2,7 +2,6 @@ package dev.vigil.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -62,7 +62,7 @@ public final class ConfigPrinter {
     route.put("pathPrefix", e.route().pathPrefix());
     route.put("host", e.route().host());
     ObjectNode sampling = n.putObject("sampling");
-    sampling.put("percent", e.sampling().percent());
+    sampling.set("percent", num(e.sampling().percent()));
     sampling.put("requestIdHeader", e.sampling().requestIdHeader());
     ObjectNode capture = n.putObject("capture");
     CaptureConfig c = e.capture();
@@ -84,7 +84,7 @@ public final class ConfigPrinter {
     pre.put("height", p.height());
     pre.put("resize", p.resize().configName());
     pre.put("channelOrder", p.channelOrder().configName());
-    pre.put("scale", p.scale());
+    pre.set("scale", num(p.scale()));
     p.mean().forEach(pre.putArray("mean")::add);
     p.std().forEach(pre.putArray("std")::add);
     return n;
@@ -136,16 +136,16 @@ public final class ConfigPrinter {
     window.put("end", dur(m.window().end()));
     n.put("source", m.source().configName());
     n.put("minRecords", m.minRecords());
-    n.put("lowConfidenceThreshold", m.lowConfidenceThreshold());
+    n.set("lowConfidenceThreshold", num(m.lowConfidenceThreshold()));
     ThresholdsConfig t = m.thresholds();
     ObjectNode th = n.putObject("thresholds");
-    th.put("classShareMax", t.classShareMax());
+    th.set("classShareMax", num(t.classShareMax()));
     ObjectNode drift = th.putObject("drift");
     drift.put("method", t.drift().method().configName());
-    drift.put("limit", t.drift().limit());
-    th.put("lowConfidenceShareMax", t.lowConfidenceShareMax());
-    th.put("confidenceDropMax", t.confidenceDropMax());
-    th.put("unusableShareMax", t.unusableShareMax());
+    drift.set("limit", num(t.drift().limit()));
+    th.set("lowConfidenceShareMax", num(t.lowConfidenceShareMax()));
+    th.set("confidenceDropMax", num(t.confidenceDropMax()));
+    th.set("unusableShareMax", num(t.unusableShareMax()));
     n.put("flaggedSamplesPerViolation", m.flaggedSamplesPerViolation());
     n.put("baseline", m.baseline());
     n.put("reportsTopic", m.reportsTopic());
@@ -185,7 +185,7 @@ public final class ConfigPrinter {
     ObjectNode bySeverity = n.putObject("severityRecipients");
     a.severityRecipients().forEach((k, v) -> list(bySeverity.putArray(k), v));
     n.put("coolDown", dur(a.coolDown()));
-    n.put("worseMargin", a.worseMargin());
+    n.set("worseMargin", num(a.worseMargin()));
     n.put("maxEmailBytes", Units.formatSize(a.maxEmailBytes()));
     n.put("outbox", str(a.outbox()));
     n.putObject("webhook").put("url", str(a.webhook().url()));
@@ -209,6 +209,11 @@ public final class ConfigPrinter {
 
   private static String str(Path path) {
     return path == null ? null : path.toString();
+  }
+
+  /** Whole numbers without a trailing ".0" ({@code percent: 100}, {@code scale: 255}). */
+  private static com.fasterxml.jackson.databind.JsonNode num(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? F.numberNode((long) v) : F.numberNode(v);
   }
 
   private static String dur(Duration d) {

@@ -30,7 +30,8 @@ final class Problems {
 
   /** Reports {@code message} and silences later problems at or below {@code path}. */
   void addAndSilence(String path, String message) {
-    add(path, message);
+    // Always added: one value may reference several unset variables, each worth a line.
+    addAlways(path, message);
     silenced.add(path);
   }
 

@@ -12,6 +12,8 @@ class ConfigPrinterTest {
     assertThat(yaml).contains(
         "  - name: traffic-signs\n    variant: default\n",
         "      maxBodyBytes: 10MB\n",
+        "      percent: 100\n",
+        "      scale: 255\n",
         "    objectMaxAge: 1m\n",
         "  schedule: hourly\n",
         "    start: -1h\n",

@@ -88,6 +88,13 @@ class EnvSubstitutionTest {
   }
 
   @Test
+  void reportsEveryUnsetVariableOfOneValue() {
+    assertThat(Yaml.problems(ENDPOINT + "monitor: {baseline: 's3://${BUCKET}/${PREFIX}'}")).containsExactly(
+        "monitor.baseline: environment variable BUCKET is not set; export it or write ${BUCKET:-default}",
+        "monitor.baseline: environment variable PREFIX is not set; export it or write ${PREFIX:-default}");
+  }
+
+  @Test
   void doubleDollarWritesALiteralReference() {
     VigilConfig c = load(ENDPOINT + "monitor: {baseline: '/data/$${NOT_A_VAR}'}", Map.of());
     assertThat(c.monitor().baseline()).isEqualTo("/data/${NOT_A_VAR}");
