@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       StackCommand.class,
       ConfigCommand.class,
+      MonitorCommand.class,
+      BaselineCommand.class,
+      SaliencyCommand.class,
     })
 public final class VigilCli implements Runnable {
   public static final int EXIT_OK = 0;
