@@ -67,8 +67,11 @@ public final class Text {
     return v == null ? "-" : number(v.doubleValue());
   }
 
-  /** A probability as a percentage with one decimal ({@code 91.2%}). */
+  /** A probability as a percentage with one decimal ({@code 91.2%}); NaN (unknown) is {@code n/a}. */
   public static String percent(double p) {
+    if (Double.isNaN(p)) {
+      return "n/a";
+    }
     return String.format(Locale.ROOT, "%.1f%%", p * 100);
   }
 

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,10 @@ public final class AlertDispatcher implements AutoCloseable {
     CLOSED
   }
 
-  private final BlockingQueue<AlertContent> queue;
+  /** Queued work: content, or a recipe for it run on the alerts thread. */
+  private record Pending(String endpoint, Supplier<AlertContent> content) {}
+
+  private final BlockingQueue<Pending> queue;
   private final List<Channel> channels;
   private final Clock clock;
   private final Duration initialBackoff;
@@ -126,15 +130,32 @@ public final class AlertDispatcher implements AutoCloseable {
     if (content == null) {
       return rejectNull();
     }
+    return enqueue(new Pending(content.endpoint(), () -> content));
+  }
+
+  /**
+   * Hands over a recipe for one window's content, run later on the alerts thread: for content
+   * that is slow to make (charts, saliency replay) and must not delay the caller. Never blocks and
+   * never throws; a recipe that throws is logged and counted in {@code alerts.content.failures}.
+   *
+   * @param endpoint the endpoint, for logs while the recipe has not run
+   */
+  public Offer offer(String endpoint, Supplier<AlertContent> content) {
+    if (content == null) {
+      return rejectNull();
+    }
+    return enqueue(new Pending(endpoint, content));
+  }
+
+  private Offer enqueue(Pending pending) {
     if (closed) {
       droppedClosed.increment();
-      log.warn("Alert dispatcher is closed; dropped the alert content of endpoint {}", content.endpoint());
+      log.warn("Alert dispatcher is closed; dropped the alert content of endpoint {}", pending.endpoint());
       return Offer.CLOSED;
     }
-    if (!queue.offer(content)) {
+    if (!queue.offer(pending)) {
       droppedFull.increment();
-      log.warn("Alert queue is full ({} entries); dropped the content of endpoint {} window {}..{}",
-          queue.size(), content.endpoint(), content.windowStart(), content.windowEnd());
+      log.warn("Alert queue is full ({} entries); dropped the content of endpoint {}", queue.size(), pending.endpoint());
       return Offer.QUEUE_FULL;
     }
     return Offer.QUEUED;
@@ -181,10 +202,10 @@ public final class AlertDispatcher implements AutoCloseable {
   private void run() {
     while (true) {
       try {
-        AlertContent content = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
-        while (content != null) {
-          handle(content);
-          content = queue.poll();
+        Pending pending = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
+        while (pending != null) {
+          handle(pending);
+          pending = queue.poll();
         }
         if (closed) {
           break; // queue drained into the outbox; pending entries wait for the next process
@@ -199,6 +220,21 @@ public final class AlertDispatcher implements AutoCloseable {
         log.error("Alerts pass failed; continuing", t);
       }
     }
+  }
+
+  private void handle(Pending pending) {
+    AlertContent content;
+    try {
+      content = pending.content().get();
+    } catch (RuntimeException e) {
+      Counter.builder("alerts.content.failures").register(registry).increment();
+      log.error("Could not build the alert content of endpoint {}; this window is not alerted", pending.endpoint(), e);
+      return;
+    }
+    if (content == null) {
+      return;
+    }
+    handle(content);
   }
 
   private void handle(AlertContent content) {
