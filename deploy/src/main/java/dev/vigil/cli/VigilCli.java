@@ -21,8 +21,6 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       StackCommand.class,
       ConfigCommand.class,
-      MonitorCommand.class,
-      BaselineCommand.class,
       SaliencyCommand.class,
     })
 public final class VigilCli implements Runnable {
