@@ -50,6 +50,15 @@ class ConfigCommandTest {
   }
 
   @Test
+  void shippedLocalExampleChecksClean() {
+    int code = run("config", "check", Path.of("..", "config", "examples", "local.yaml").toString());
+
+    assertThat(code).as(err.toString()).isEqualTo(0);
+    assertThat(out.toString()).contains("bootstrapServers: 127.0.0.1:9092", "endpointOverride: http://127.0.0.1:9000",
+        "secretAccessKey: '******'").doesNotContain("vigil-local-secret");
+  }
+
+  @Test
   void invalidFileListsEveryProblemOnStderrAndExitsTwo() throws IOException {
     Path file = write("""
         endpoints:
