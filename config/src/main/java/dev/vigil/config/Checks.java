@@ -40,8 +40,25 @@ final class Checks {
 
   /** An http URL (or http/https when {@code httpsAllowed}); {@code null} stays {@code null}. */
   static URI url(Mapping m, String key, String text, boolean httpsAllowed) {
+    return url(m, key, text, httpsAllowed, false);
+  }
+
+  /** A webhook URL: like {@link #url} but never echoed, it usually holds a token. */
+  static URI sensitiveUrl(Mapping m, String key, String text) {
+    return url(m, key, text, true, true);
+  }
+
+  private static URI url(Mapping m, String key, String text, boolean httpsAllowed, boolean sensitive) {
     if (text == null) {
       return null;
+    }
+    if (sensitive) {
+      URI uri = url(Mapping.quiet(m), key, text, httpsAllowed, false);
+      if (uri == null) {
+        m.problems().add(m.path(key), "must be an http:// or https:// URL with a host, e.g."
+            + " https://hooks.example.com/T000 (value not shown: webhook URLs usually carry a token)");
+      }
+      return uri;
     }
     String schemes = httpsAllowed ? "an http:// or https:// URL" : "an http:// URL";
     String example = httpsAllowed ? "https://example.com/path" : "http://127.0.0.1:8080";
@@ -131,6 +148,37 @@ final class Checks {
       }
     }
     return values;
+  }
+
+  private static final Pattern HEADER = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+  /** An HTTP header name (RFC 9110 token); empty means "not used". */
+  static void headerName(Mapping m, String key, String name) {
+    if (!name.isEmpty() && !HEADER.matcher(name).matches()) {
+      m.problems().add(m.path(key), "must be an HTTP header name (letters, digits, '-'), got '" + name
+          + "'; e.g. " + name.trim().replaceAll("[^!#$%&'*+.^_`|~0-9A-Za-z-]+", "-"));
+    }
+  }
+
+  /** Content types like {@code application/json}; {@code type/*} matches a whole family. */
+  static void contentTypes(Mapping m, String key, java.util.List<String> types) {
+    for (int i = 0; i < types.size(); i++) {
+      String t = types.get(i);
+      int slash = t.indexOf('/');
+      if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0 || t.contains(" ")) {
+        m.problems().add(m.path(key) + "[" + i + "]", "must be a content type like application/json or text/*,"
+            + " got '" + t + "'");
+      }
+    }
+  }
+
+  /** {@code value} when above 0, else a problem and {@code fallback}. */
+  static double positive(Mapping m, String key, double value, double fallback) {
+    if (value <= 0) {
+      m.problems().add(m.path(key), "must be greater than 0, got " + Mapping.describe(m.raw(key)));
+      return fallback;
+    }
+    return value;
   }
 
   static void bootstrapServers(Mapping m, String key, String servers) {

@@ -64,13 +64,16 @@ final class ConfigBinder {
     Mapping s = m.mapping("sampling");
     SamplingConfig sampling =
         new SamplingConfig(s.number("percent", 100, 0, 100), s.text("requestIdHeader", "X-Request-Id"));
+    Checks.headerName(s, "requestIdHeader", sampling.requestIdHeader());
     s.finish();
 
     Mapping c = m.mapping("capture");
     CaptureMode mode = c.choice("mode", CaptureMode.INPUT_AND_OUTPUT, CaptureMode.class);
     List<String> textTypes =
         c.textList("textContentTypes", List.of("application/json", "text/csv", "text/plain"));
+    Checks.contentTypes(c, "textContentTypes", textTypes);
     String inferenceIdHeader = c.text("inferenceIdHeader", "X-Inference-Id");
+    Checks.headerName(c, "inferenceIdHeader", inferenceIdHeader);
     long maxBodyBytes = c.size("maxBodyBytes", "10MB", 1, GB);
     List<String> redact = c.textList("redact", List.of());
     for (int i = 0; i < redact.size(); i++) {
@@ -102,7 +105,7 @@ final class ConfigBinder {
         p.integer("height", 224, 1, 8192),
         p.choice("resize", ResizeMode.STRETCH, ResizeMode.class),
         p.choice("channelOrder", ChannelOrder.RGB, ChannelOrder.class),
-        p.number("scale", 255.0, Double.MIN_VALUE, Double.MAX_VALUE),
+        Checks.positive(p, "scale", p.number("scale", 255.0, -Double.MAX_VALUE, Double.MAX_VALUE), 255.0),
         Checks.channels(p, "mean", p.numberList("mean", List.of(0.485, 0.456, 0.406)), false),
         Checks.channels(p, "std", p.numberList("std", List.of(0.229, 0.224, 0.225)), true));
     p.finish();
@@ -267,7 +270,7 @@ final class ConfigBinder {
     long maxEmailBytes = m.size("maxEmailBytes", "10MB", 64 * KB, GB);
     Path outbox = Checks.path(m, "outbox", m.text("outbox", "./vigil-data/outbox"));
     Mapping w = m.mapping("webhook");
-    WebhookConfig webhook = new WebhookConfig(Checks.url(w, "url", w.optionalText("url"), true));
+    WebhookConfig webhook = new WebhookConfig(Checks.sensitiveUrl(w, "url", w.optionalText("url")));
     w.finish();
     m.finish();
     return new AlertsConfig(smtp, from, recipients, byEndpoint, bySeverity, coolDown, worseMargin, maxEmailBytes,

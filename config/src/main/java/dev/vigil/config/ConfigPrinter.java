@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Prints the effective configuration (every default filled in) as YAML that
  * {@link ConfigLoader} reads back. Secrets, and producer properties that look secret, are
- * shown as {@value Secret#MASK}; unset secrets as an empty string.
+ * shown as {@value Secret#MASK}; unset secrets as an empty string. A {@code password=} in the
+ * JDBC URL and the path of the webhook URL (where chat webhooks keep their token) are masked too.
  */
 public final class ConfigPrinter {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -153,7 +154,7 @@ public final class ConfigPrinter {
     JobStoreConfig j = m.jobStore();
     ObjectNode js = n.putObject("jobStore");
     js.put("type", j.type().configName());
-    js.put("jdbcUrl", j.jdbcUrl());
+    js.put("jdbcUrl", Redaction.jdbcUrl(j.jdbcUrl()));
     js.put("user", j.user());
     js.put("password", j.password().toString());
     js.put("instanceId", j.instanceId());
@@ -188,7 +189,7 @@ public final class ConfigPrinter {
     n.set("worseMargin", num(a.worseMargin()));
     n.put("maxEmailBytes", Units.formatSize(a.maxEmailBytes()));
     n.put("outbox", str(a.outbox()));
-    n.putObject("webhook").put("url", str(a.webhook().url()));
+    n.putObject("webhook").put("url", Redaction.webhook(a.webhook().url()));
     return n;
   }
 

@@ -18,4 +18,11 @@ public record JobStoreConfig(
     Objects.requireNonNull(password, "password");
     Objects.requireNonNull(instanceId, "instanceId");
   }
+
+  /** A {@code password=} parameter in the JDBC URL is masked like the password itself. */
+  @Override
+  public String toString() {
+    return "JobStoreConfig[type=" + type + ", jdbcUrl=" + Redaction.jdbcUrl(jdbcUrl) + ", user=" + user
+        + ", password=" + password + ", instanceId=" + instanceId + "]";
+  }
 }

@@ -24,6 +24,14 @@ final class Mapping {
   private final Problems problems;
   private final Set<String> known = new LinkedHashSet<>();
 
+  /**
+   * A view that reports nothing: used to run a check whose message would echo a sensitive
+   * value, so the caller can report a masked message instead.
+   */
+  static Mapping quiet(Mapping m) {
+    return new Mapping(m.node, m.path, new Problems());
+  }
+
   private Mapping(ObjectNode node, String path, Problems problems) {
     this.node = node;
     this.path = path;
@@ -349,6 +357,9 @@ final class Mapping {
     }
     if (v.isTextual()) {
       String t = v.textValue();
+      if (t.length() > 100) {
+        t = t.substring(0, 97) + "...";
+      }
       // Scalars arrive as text (see YamlTree); show numbers and booleans as they were written.
       boolean bare = t.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|true|false");
       return bare ? t : "'" + t + "'";

@@ -53,7 +53,7 @@ class ConfigPrinterTest {
           recipients: [a@example.com]
           endpointRecipients: {traffic-signs: [b@example.com]}
           severityRecipients: {critical: [c@example.com]}
-          webhook: {url: 'https://hooks.example.com/vigil'}
+          webhook: {url: 'https://hooks.example.com:8443'}
         """);
 
     VigilConfig reread = ConfigLoader.parse(ConfigPrinter.toYaml(original), Map.of());

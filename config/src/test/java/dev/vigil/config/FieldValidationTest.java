@@ -157,10 +157,44 @@ class FieldValidationTest {
   }
 
   @Test
-  void rejectsAMalformedWebhookUrl() {
-    assertOnlyProblem(ENDPOINT + "alerts: {webhook: {url: 'http://bad host/'}}",
-        "alerts.webhook.url: must be an http:// or https:// URL, got 'http://bad host/' (Illegal character in"
-            + " authority)");
+  void rejectsAMalformedWebhookUrlWithoutEchoingItsToken() {
+    assertOnlyProblem(ENDPOINT + "alerts: {webhook: {url: 'hooks.example.com/T000/secret-token'}}",
+        "alerts.webhook.url: must be an http:// or https:// URL with a host, e.g. https://hooks.example.com/T000"
+            + " (value not shown: webhook URLs usually carry a token)");
+  }
+
+  @Test
+  void rejectsAMalformedUrlSayingWhy() {
+    assertOnlyProblem(ENDPOINT + "sinks: {s3: {endpointOverride: 'http://bad host/'}}",
+        "sinks.s3.endpointOverride: must be an http:// or https:// URL, got 'http://bad host/' (Illegal character"
+            + " in authority)");
+  }
+
+  @Test
+  void rejectsZeroScale() {
+    assertOnlyProblem(endpoint("preprocessing: {scale: 0}"),
+        "endpoints[0].preprocessing.scale: must be greater than 0, got 0");
+  }
+
+  @Test
+  void rejectsHeaderNamesWithSpaces() {
+    assertOnlyProblem(endpoint("sampling: {requestIdHeader: X Request Id}"),
+        "endpoints[0].sampling.requestIdHeader: must be an HTTP header name (letters, digits, '-'), got"
+            + " 'X Request Id'; e.g. X-Request-Id");
+  }
+
+  @Test
+  void rejectsContentTypesWithoutSubtype() {
+    assertOnlyProblem(endpoint("capture: {textContentTypes: [application/json, json]}"),
+        "endpoints[0].capture.textContentTypes[1]: must be a content type like application/json or text/*,"
+            + " got 'json'");
+  }
+
+  @Test
+  void shortensLongValuesInMessages() {
+    String longName = "x".repeat(300);
+    assertThat(Yaml.problems(ENDPOINT + "saliency: {device: " + longName + "}")).singleElement().asString()
+        .hasSizeLessThan(200).contains("x".repeat(97) + "...'");
   }
 
   @Test

@@ -78,6 +78,19 @@ class SecretsTest {
   }
 
   @Test
+  void webhookTokenAndJdbcUrlPasswordAreMasked() {
+    VigilConfig c = Yaml.load("""
+        endpoints: [{name: a}]
+        monitor: {jobStore: {type: jdbc, jdbcUrl: 'jdbc:postgresql://db/vigil?user=v&password=pg-secret-7'}}
+        alerts: {webhook: {url: 'https://hooks.example.com/services/T000/hook-secret-8'}}
+        """);
+    assertThat(c.alerts().webhook().url().toString()).endsWith("hook-secret-8");
+    String printed = ConfigPrinter.toYaml(c) + c;
+    assertThat(printed).contains("url: https://hooks.example.com/******",
+        "jdbcUrl: jdbc:postgresql://db/vigil?user=v&password=******").doesNotContain("pg-secret-7", "hook-secret-8");
+  }
+
+  @Test
   void aSecretGivenAsAListIsReportedWithoutItsValue() {
     assertThat(Yaml.problems("endpoints: [{name: a}]\nalerts: {smtp: {password: [hunter2]}}"))
         .containsExactly("alerts.smtp.password: must be a single text value, got a list (value not shown: it is a"
