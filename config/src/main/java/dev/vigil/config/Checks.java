@@ -160,14 +160,15 @@ final class Checks {
     }
   }
 
-  /** Content types like {@code application/json}; {@code type/*} matches a whole family. */
+  /** Media types like {@code application/json}: matched exactly (parameters ignored), no wildcards. */
   static void contentTypes(Mapping m, String key, java.util.List<String> types) {
     for (int i = 0; i < types.size(); i++) {
       String t = types.get(i);
       int slash = t.indexOf('/');
-      if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0 || t.contains(" ")) {
-        m.problems().add(m.path(key) + "[" + i + "]", "must be a content type like application/json or text/*,"
-            + " got '" + t + "'");
+      if (slash <= 0 || slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0 || t.contains(" ")
+          || t.contains("*")) {
+        m.problems().add(m.path(key) + "[" + i + "]", "must be a media type like application/json (matched"
+            + " exactly, no wildcards), got '" + t + "'");
       }
     }
   }

@@ -186,8 +186,11 @@ class FieldValidationTest {
   @Test
   void rejectsContentTypesWithoutSubtype() {
     assertOnlyProblem(endpoint("capture: {textContentTypes: [application/json, json]}"),
-        "endpoints[0].capture.textContentTypes[1]: must be a content type like application/json or text/*,"
-            + " got 'json'");
+        "endpoints[0].capture.textContentTypes[1]: must be a media type like application/json (matched exactly,"
+            + " no wildcards), got 'json'");
+    assertOnlyProblem(endpoint("capture: {textContentTypes: ['text/*']}"),
+        "endpoints[0].capture.textContentTypes[0]: must be a media type like application/json (matched exactly,"
+            + " no wildcards), got 'text/*'");
   }
 
   @Test
