@@ -36,7 +36,7 @@ final class ConfigBinder {
     List<JsonNode> items = root.list("endpoints");
     List<EndpointConfig> out = new ArrayList<>();
     if (items == null || (items.isEmpty() && root.raw("endpoints") != null && root.raw("endpoints").isArray())) {
-      root.problems().add("endpoints", "is required: list at least one endpoint, e.g. endpoints: [{name: my-model,"
+      root.problems().add("endpoints", "is required; list at least one endpoint, e.g. endpoints: [{name: my-model,"
           + " upstream: http://127.0.0.1:8080}]");
       return out;
     }

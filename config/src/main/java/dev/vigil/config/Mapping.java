@@ -3,6 +3,7 @@ package dev.vigil.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -102,6 +103,11 @@ final class Mapping {
 
   /** A text value that must be present and non-empty; {@code hint} says what to write. */
   String requiredText(String key, String hint) {
+    JsonNode v = raw(key);
+    if (v != null && !v.isValueNode()) {
+      text(key, null); // reports "must be a single value"; "is required" would be noise on top
+      return "";
+    }
     String t = text(key, null);
     if (t == null || t.isBlank()) {
       if (!problems.isSilenced(path(key))) {
@@ -168,7 +174,10 @@ final class Mapping {
     }
     Double d = toDouble(v);
     if (d == null || d.isNaN() || d.isInfinite()) {
-      problems.add(path(key), "must be a number, got " + describe(v));
+      String t = v.isValueNode() ? v.asText().trim() : "";
+      String hint = t.endsWith("%") && toDouble(TextNode.valueOf(t.substring(0, t.length() - 1))) != null
+          ? "; write the number without %, e.g. " + t.substring(0, t.length() - 1) : "";
+      problems.add(path(key), "must be a number, got " + describe(v) + hint);
       return def;
     }
     if (d < min || d > max) {

@@ -37,6 +37,17 @@ class FieldValidationTest {
   }
 
   @Test
+  void explainsAPercentSign() {
+    assertOnlyProblem(endpoint("sampling: {percent: 50%}"),
+        "endpoints[0].sampling.percent: must be a number, got '50%'; write the number without %, e.g. 50");
+  }
+
+  @Test
+  void aNameGivenAsAListIsOneProblem() {
+    assertOnlyProblem("endpoints: [{name: [a, b]}]", "endpoints[0].name: must be a single value, got a list");
+  }
+
+  @Test
   void rejectsFractionWhereAWholeNumberIsExpected() {
     assertOnlyProblem(endpoint("preprocessing: {width: 22.5}"),
         "endpoints[0].preprocessing.width: must be a whole number, got 22.5");
@@ -105,10 +116,10 @@ class FieldValidationTest {
   @Test
   void requiresAtLeastOneEndpoint() {
     assertOnlyProblem("sinks: {}",
-        "endpoints: is required: list at least one endpoint, e.g. endpoints: [{name: my-model,"
+        "endpoints: is required; list at least one endpoint, e.g. endpoints: [{name: my-model,"
             + " upstream: http://127.0.0.1:8080}]");
     assertOnlyProblem("endpoints: []",
-        "endpoints: is required: list at least one endpoint, e.g. endpoints: [{name: my-model,"
+        "endpoints: is required; list at least one endpoint, e.g. endpoints: [{name: my-model,"
             + " upstream: http://127.0.0.1:8080}]");
   }
 
