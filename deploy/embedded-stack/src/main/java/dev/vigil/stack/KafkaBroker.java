@@ -112,7 +112,7 @@ final class KafkaBroker {
       throw new StackException("Cannot launch the Kafka broker JVM: " + e.getMessage(), e);
     }
     process = child;
-    shutdownHook = new Thread(() -> child.destroyForcibly(), "vigil-kafka-kill");
+    shutdownHook = new Thread(() -> killOnExit(child), "vigil-kafka-kill");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
 
     CountDownLatch ready = new CountDownLatch(1);
@@ -137,6 +137,18 @@ final class KafkaBroker {
     } catch (RuntimeException e) {
       stop();
       throw e;
+    }
+  }
+
+  /** JVM exit without {@link #stop()}: SIGTERM lets the broker shut down cleanly, then kill. */
+  private static void killOnExit(Process child) {
+    child.destroy();
+    try {
+      if (!child.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        child.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      child.destroyForcibly();
     }
   }
 
@@ -278,13 +290,14 @@ final class KafkaBroker {
       tail.addLast(line);
     }
     // The child's logback prints WARN/ERROR lines with their level first; anything else
-    // (storage formatting, JVM notices) is informational.
-    if (line.startsWith("ERROR")) {
-      brokerLog.error("{}", line);
-    } else if (line.startsWith("WARN")) {
-      brokerLog.warn("{}", line);
+    // (storage formatting, stack trace lines, JVM notices) is DEBUG here and still reaches
+    // the start failure message through the tail.
+    if (line.startsWith("ERROR ")) {
+      brokerLog.error("{}", line.substring("ERROR ".length()));
+    } else if (line.startsWith("WARN ")) {
+      brokerLog.warn("{}", line.substring("WARN ".length()));
     } else {
-      brokerLog.info("{}", line);
+      brokerLog.debug("{}", line);
     }
   }
 

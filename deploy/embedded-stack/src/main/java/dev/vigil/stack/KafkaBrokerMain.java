@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -54,19 +55,29 @@ final class KafkaBrokerMain {
     }
 
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    AtomicBoolean down = new AtomicBoolean();
+    Runnable shutdown = () -> {
+      if (down.compareAndSet(false, true)) {
+        server.shutdown();
+        server.awaitShutdown();
+      }
+    };
+    // Ctrl-C in a terminal signals the whole process group, this JVM included; SIGTERM from the
+    // parent's own shutdown hook lands here too. Either way: a clean broker shutdown.
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "vigil-kafka-shutdown"));
     try {
       server.startup();
     } catch (Throwable e) {
       System.err.println("ERROR KafkaBrokerMain: Kafka broker failed to start: " + e);
       e.printStackTrace(System.err);
+      down.set(true); // startup() cleans up after itself; a second shutdown could hang
       System.exit(EXIT_START_FAILED);
     }
     protocol.println(READY);
     protocol.flush();
 
     waitForStop();
-    server.shutdown();
-    server.awaitShutdown();
+    shutdown.run();
     // Exit rather than return: a lingering non-daemon thread must not keep the port.
     System.exit(0);
   }
