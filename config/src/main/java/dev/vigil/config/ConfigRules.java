@@ -76,7 +76,7 @@ final class ConfigRules {
     for (String key : k.producer().keySet()) {
       String owner = OWNED_PRODUCER_KEYS.get(key);
       if (owner != null) {
-        p.add("sinks.kafka.producer[" + key + "]", "is set by Vigil; set " + owner + " instead");
+        p.add(pathOf("sinks.kafka.producer", key), "is set by Vigil; set " + owner + " instead");
       }
     }
     if (s.enabled() && s.bucket().isBlank()) {
@@ -164,6 +164,6 @@ final class ConfigRules {
   }
 
   private static String pathOf(String parent, String key) {
-    return EnvSubstitution.childPath(parent, key);
+    return Mapping.childPath(parent, key);
   }
 }

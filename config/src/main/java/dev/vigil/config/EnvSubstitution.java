@@ -102,7 +102,7 @@ final class EnvSubstitution {
           String resolved = substitute(key, vars, path, problems);
           key = resolved == null ? asWritten(e.getKey()) : resolved;
         }
-        String childPath = childPath(path, key);
+        String childPath = Mapping.childPath(path, key);
         copy.set(key, resolve(e.getValue(), vars, childPath, problems));
       }
       return copy;
@@ -184,13 +184,6 @@ final class EnvSubstitution {
     problems.addAndSilence(path, "environment variable " + name + " is not set; export it or write ${"
         + name + ":-default}");
     return null;
-  }
-
-  static String childPath(String parent, String key) {
-    if (key.matches("[A-Za-z0-9_-]+")) {
-      return parent.isEmpty() ? key : parent + "." + key;
-    }
-    return parent + "[" + key + "]";
   }
 
   private static String freshNonce(String yaml) {

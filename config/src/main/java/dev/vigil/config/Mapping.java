@@ -61,10 +61,15 @@ final class Mapping {
 
   /** The path of {@code key} under this mapping. */
   String path(String key) {
+    return childPath(path, key);
+  }
+
+  /** {@code parent.key}, or {@code parent[key]} for keys with dots and such (Kafka properties). */
+  static String childPath(String parent, String key) {
     if (key.matches("[A-Za-z0-9_-]+")) {
-      return path.isEmpty() ? key : path + "." + key;
+      return parent.isEmpty() ? key : parent + "." + key;
     }
-    return path + "[" + key + "]";
+    return parent + "[" + key + "]";
   }
 
   /** The raw value of {@code key}, {@code null} when absent or YAML null. Marks the key known. */
@@ -72,10 +77,6 @@ final class Mapping {
     known.add(key);
     JsonNode v = node.get(key);
     return v == null || v.isNull() || v.isMissingNode() ? null : v;
-  }
-
-  boolean has(String key) {
-    return raw(key) != null;
   }
 
   Mapping mapping(String key) {
