@@ -153,6 +153,18 @@ public final class Fixtures {
     return png(img);
   }
 
+  /** Deletes a directory tree (test data of embedded servers); best effort. */
+  public static void deleteRecursively(java.nio.file.Path dir) {
+    if (dir == null || !java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // leave it for the OS's temp cleaning
+    }
+  }
+
   private static BufferedImage canvas(int w, int h) {
     return new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
   }

@@ -70,5 +70,6 @@ public final class MailServer implements AutoCloseable {
   @Override
   public void close() {
     stack.close();
+    Fixtures.deleteRecursively(dataDir);
   }
 }
