@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       StackCommand.class,
       ConfigCommand.class,
+      AgentCommand.class,
       SaliencyCommand.class,
     })
 public final class VigilCli implements Runnable {
