@@ -117,10 +117,8 @@ final class ConfigRules {
       p.addIfClean("monitor.source", "is kafka but sinks.kafka.enabled is false; enable the Kafka sink or use"
           + " source: s3", "sinks.kafka.enabled");
     }
-    if (m.source() == MonitorSource.S3 && !c.sinks().s3().enabled()) {
-      p.addIfClean("monitor.source", "is s3 but sinks.s3.enabled is false; enable the S3 sink or use source:"
-          + " kafka", "sinks.s3.enabled");
-    }
+    // source: s3 with the S3 sink off is fine: the monitor may read captures someone else wrote
+    // (SageMaker data capture) from sinks.s3's bucket and prefix.
     JobStoreConfig j = m.jobStore();
     if (j.type() == JobStoreType.JDBC && j.jdbcUrl() == null) {
       p.addIfClean("monitor.jobStore.jdbcUrl", "is required when monitor.jobStore.type is jdbc; e.g."

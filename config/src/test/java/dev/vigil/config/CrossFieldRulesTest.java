@@ -108,9 +108,8 @@ class CrossFieldRulesTest {
 
   @Test
   void atLeastOneSinkMustBeEnabled() {
-    assertThat(Yaml.problems(ENDPOINT + "sinks: {kafka: {enabled: false}, s3: {enabled: false}}")).containsExactly(
-        "sinks: both sinks.kafka and sinks.s3 are disabled, so captures would go nowhere; enable at least one",
-        "monitor.source: is s3 but sinks.s3.enabled is false; enable the S3 sink or use source: kafka");
+    assertOnlyProblem(ENDPOINT + "sinks: {kafka: {enabled: false}, s3: {enabled: false}}",
+        "sinks: both sinks.kafka and sinks.s3 are disabled, so captures would go nowhere; enable at least one");
   }
 
   @Test
@@ -120,9 +119,10 @@ class CrossFieldRulesTest {
   }
 
   @Test
-  void s3SourceNeedsTheS3Sink() {
-    assertOnlyProblem(ENDPOINT + "sinks: {s3: {enabled: false}}",
-        "monitor.source: is s3 but sinks.s3.enabled is false; enable the S3 sink or use source: kafka");
+  void s3SourceMayReadCapturesTheAgentDoesNotWrite() {
+    VigilConfig c = Yaml.load(ENDPOINT + "sinks: {s3: {enabled: false, bucket: sagemaker-captures}}");
+    assertThat(c.monitor().source()).isEqualTo(MonitorSource.S3);
+    assertThat(c.sinks().s3().bucket()).isEqualTo("sagemaker-captures");
   }
 
   @Test
