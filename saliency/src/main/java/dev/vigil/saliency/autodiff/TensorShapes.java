@@ -61,7 +61,7 @@ public final class TensorShapes {
     long[] inputShape = {1, c, h, w};
     shapes.put(graph.input(), inputShape);
     types.put(graph.input(), OnnxJavaType.FLOAT);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtEnvironments.get();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);

@@ -1,0 +1,77 @@
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.vigil.saliency.FullGradExplainer;
+import dev.vigil.saliency.ImageTensor;
+import dev.vigil.saliency.SaliencyOptions;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * ms per image for the plain ONNX Runtime forward pass and for FullGrad (forward + in-graph backward + map) on
+ * one model, at the given batch sizes. Usage: java -cp ... FullGradBench.java MODEL THREADS DEVICE BATCH...
+ */
+public final class FullGradBench {
+
+  public static void main(String[] args) throws Exception {
+    Path model = Path.of(args[0]);
+    int threads = Integer.parseInt(args[1]);
+    String device = args[2];
+    OrtEnvironment env = dev.vigil.saliency.autodiff.OrtEnvironments.get(); // large init stack, see its javadoc
+    SaliencyOptions options = new SaliencyOptions(device, threads, 1024);
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setIntraOpNumThreads(threads);
+      if (device.equals("cuda")) {
+        so.addCUDA(0);
+      }
+      try (OrtSession forward = env.createSession(Files.readAllBytes(model), so);
+          FullGradExplainer explainer = FullGradExplainer.open(model, options)) {
+        String input = forward.getInputNames().iterator().next();
+        for (int i = 3; i < args.length; i++) {
+          int batch = Integer.parseInt(args[i]);
+          int repeats = batch == 1 ? 15 : Math.max(3, 64 / batch);
+          ImageTensor x = random(batch);
+          double[] fw = new double[repeats];
+          double[] fg = new double[repeats];
+          for (int r = -2; r < repeats; r++) { // two warm-up rounds
+            long t0 = System.nanoTime();
+            try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
+                OrtSession.Result out = forward.run(Map.of(input, t))) {
+              out.get(0);
+            }
+            long t1 = System.nanoTime();
+            explainer.explain(x, null);
+            long t2 = System.nanoTime();
+            if (r >= 0) {
+              fw[r] = (t1 - t0) / 1e6 / batch;
+              fg[r] = (t2 - t1) / 1e6 / batch;
+            }
+          }
+          double f = median(fw);
+          double g = median(fg);
+          System.out.printf("vigil device=%s batch=%d threads=%d forward_ms_per_image=%.1f fullgrad_ms_per_image=%.1f "
+              + "ratio=%.2f maps_per_s=%.1f%n", explainer.device(), batch, threads, f, g, g / f, 1000 / g);
+        }
+      }
+    }
+  }
+
+  static ImageTensor random(int n) {
+    SplittableRandom random = new SplittableRandom(7);
+    float[] v = new float[n * 3 * 224 * 224];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return new ImageTensor(v, n, 3, 224, 224);
+  }
+
+  static double median(double[] a) {
+    double[] s = a.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+}
