@@ -58,6 +58,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private Exchange ex; // the exchange in progress, null when idle
   private final ArrayDeque<Object> backlog = new ArrayDeque<>(); // pipelined input while busy
   private boolean closing;
+  private boolean inputClosed; // the client half-closed: answer what is in flight, then close
 
   FrontendHandler(ProxyContext px) {
     this.px = px;
@@ -215,7 +216,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // write listener will ask for more: ask here. Never while connecting (the queue must not grow)
     // or after the request ended (the rest waits for the response).
     Exchange x = ex;
-    if (closing) {
+    if (closing || inputClosed) {
       return;
     }
     if (x == null || (!x.requestDone && x.upstream != null && x.upstreamWrites == 0 && !x.done)) {
@@ -421,6 +422,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Next pipelined request from the backlog, or read from the client. */
   private void resume() {
+    if (inputClosed && backlog.isEmpty()) {
+      closing = true;
+      ctx.close();
+      return;
+    }
     while (!backlog.isEmpty() && !closing) {
       if (ex != null && ex.requestDone) {
         return; // a backlogged request completed its body; wait for its response
@@ -623,6 +629,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else {
       ctx.writeAndFlush(resp);
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      inputClosed = true;
+      Exchange x = ex;
+      if (x == null) {
+        closing = true;
+        releaseBacklog();
+        ctx.close();
+      } else {
+        x.keepAlive = false; // finish this exchange, then close
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

@@ -48,6 +48,8 @@ public final class ProxyServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // A client may half-close after its request (shutdown(SHUT_WR)); it still gets its answer.
+            .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
             .childHandler(new ProxyInitializer(px))
             .bind(host, port)
             .sync()

@@ -98,7 +98,7 @@ class ProxyBehaviourTest {
     String req =
         "GET /headers?q=1 HTTP/1.1\r\nHost: signs.local\r\nConnection: keep-alive, X-Hop-Secret\r\n"
             + "X-Hop-Secret: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic eA==\r\n"
-            + "X-Custom: kept\r\nAuthorization: Bearer t\r\n\r\n";
+            + "Upgrade: h2c\r\nX-Custom: kept\r\nAuthorization: Bearer t\r\n\r\n";
     String resp = rawExchange(req, true);
     assertThat(resp).startsWith("HTTP/1.1 200");
     String body = resp.substring(resp.indexOf("\r\n\r\n") + 4).toLowerCase();
@@ -172,6 +172,25 @@ class ProxyBehaviourTest {
     String resp = rawExchange("GET /json?v=10 HTTP/1.0\r\n\r\n", false);
     assertThat(resp).startsWith("HTTP/1.0 200");
     assertThat(resp.toLowerCase()).doesNotContain("transfer-encoding");
+  }
+
+  @Test
+  void adminPortServesHealthReadinessAndPrometheusMetrics() throws Exception {
+    http.send(HttpRequest.newBuilder(viaAgent("/json?m")).build(), HttpResponse.BodyHandlers.ofString());
+    URI admin = URI.create("http://127.0.0.1:" + agent.adminPort());
+    HttpResponse<String> health = http.send(HttpRequest.newBuilder(admin.resolve("/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    // "gone" has no server listening: not ready, and the body says which upstream
+    HttpResponse<String> ready = http.send(HttpRequest.newBuilder(admin.resolve("/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.body()).contains("\"signs\":\"reachable\"", "\"gone\":\"unreachable\"");
+    HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(admin.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("vigil_agent_requests_total{endpoint=\"signs\",status=\"200\"}")
+        .contains("vigil_agent_upstream_latency_seconds_bucket")
+        .contains("vigil_agent_capture_sampled_total")
+        .contains("jvm_memory_used_bytes");
   }
 
   @Test
