@@ -24,13 +24,12 @@ import picocli.CommandLine.Spec;
     name = "stack",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = {
-      "Runs a local stack of real servers on 127.0.0.1 until Ctrl-C: a Kafka broker (KRaft),",
-      "an S3-compatible server (S3Proxy, files on disk), an SMTP server that keeps every",
-      "message as an .eml file (GreenMail, with IMAP to read it back) and, on request,",
-      "PostgreSQL for the clustered job store. Data stays in --data-dir between runs.",
-      "Prints each address and a config snippet for your vigil YAML file."
-    })
+    description =
+        "Runs a local stack of real servers on 127.0.0.1 until Ctrl-C: a Kafka broker (KRaft), "
+            + "an S3-compatible server (S3Proxy, files on disk), an SMTP server that keeps every "
+            + "message as an .eml file (GreenMail, with IMAP to read it back) and, with "
+            + "--with-postgres, PostgreSQL for the clustered job store. Data stays in --data-dir "
+            + "between runs. Prints each address and a config snippet for your vigil YAML file.")
 final class StackCommand implements Callable<Integer> {
   private static final long STOP_WAIT_SECONDS = 60;
 

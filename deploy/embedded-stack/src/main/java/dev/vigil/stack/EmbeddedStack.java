@@ -60,10 +60,11 @@ public final class EmbeddedStack implements AutoCloseable {
   private final PostgresServer postgres;
   private final int kafkaPortRequested;
 
+  // Written under "this"; volatile so that address getters on other threads see them.
+  private volatile State state = State.NEW;
+  private volatile KafkaBroker kafkaRuntime;
   // Guarded by "this".
-  private State state = State.NEW;
   private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
-  private KafkaBroker kafkaRuntime;
 
   private enum State { NEW, STARTED, CLOSED }
 
