@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       StackCommand.class,
       ConfigCommand.class,
+      MonitorCommand.class,
+      BaselineCommand.class,
       AgentCommand.class,
       SaliencyCommand.class,
     })

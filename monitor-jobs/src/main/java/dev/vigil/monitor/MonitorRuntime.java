@@ -131,6 +131,22 @@ public final class MonitorRuntime implements AutoCloseable {
         m.flaggedSamplesPerViolation(), publisher, metrics, listeners, clock);
   }
 
+  /**
+   * A monitor for building a baseline: no baseline of its own, nothing published, reading from
+   * {@code sourceOrNull} (e.g. a {@link dev.vigil.monitor.window.FileWindowSource}) or the configured source.
+   */
+  public WindowMonitor baselineMonitor(String endpointName, WindowSource sourceOrNull) throws IOException {
+    EndpointConfig e = endpoint(endpointName);
+    MonitorConfig m = config.monitor();
+    return new WindowMonitor(e.name(), e.variant(), outputSpec(e), sourceOrNull == null ? source(e) : sourceOrNull,
+        constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock);
+  }
+
+  /** The codec shared by this runtime's readers. */
+  public CaptureRecordCodec codec() {
+    return codec;
+  }
+
   /** {@code {endpoint}} in monitor.baseline is replaced by the endpoint name. */
   public static String baselineLocation(String configured, String endpoint) {
     return configured.replace("{endpoint}", endpoint);

@@ -51,11 +51,21 @@ public final class CaptureFetcher implements AutoCloseable {
    *     is not a capture record; the message names the location
    */
   public synchronized CaptureRecord fetch(CaptureLocation location) throws IOException {
-    byte[] line = location.kind() == CaptureLocation.Kind.S3 ? s3Line(location) : kafkaValue(location);
+    byte[] line = switch (location.kind()) {
+      case S3 -> s3Line(location);
+      case KAFKA -> kafkaValue(location);
+      case FILE -> fileLine(location);
+    };
     try {
       return codec.parse(line);
     } catch (MalformedCaptureException e) {
       throw new IOException(location.uri() + " is not a capture record: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] fileLine(CaptureLocation loc) throws IOException {
+    try (InputStream in = new BufferedInputStream(java.nio.file.Files.newInputStream(java.nio.file.Path.of(loc.key())), 64 * 1024)) {
+      return nthLine(in, loc);
     }
   }
 
@@ -64,6 +74,14 @@ public final class CaptureFetcher implements AutoCloseable {
       throw new IOException("cannot fetch " + loc.uri() + ": no S3 client configured (sinks.s3)");
     }
     try (InputStream in = new BufferedInputStream(s3.getObject(b -> b.bucket(loc.bucket()).key(loc.key())), 64 * 1024)) {
+      return nthLine(in, loc);
+    } catch (SdkException e) {
+      throw new IOException("cannot fetch " + loc.uri() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] nthLine(InputStream in, CaptureLocation loc) throws IOException {
+    {
       long line = 1;
       int b;
       while (line < loc.line() && (b = in.read()) >= 0) {
@@ -79,8 +97,6 @@ public final class CaptureFetcher implements AutoCloseable {
         out.write(b);
       }
       return out.toByteArray();
-    } catch (SdkException e) {
-      throw new IOException("cannot fetch " + loc.uri() + ": " + e.getMessage(), e);
     }
   }
 

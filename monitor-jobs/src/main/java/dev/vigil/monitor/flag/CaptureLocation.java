@@ -22,13 +22,18 @@ public record CaptureLocation(
   /** The store a location points into. */
   public enum Kind {
     S3,
-    KAFKA
+    KAFKA,
+    /** A local JSON Lines file ({@code key} is its path); baselines built with {@code --from FILE}. */
+    FILE
   }
 
   public CaptureLocation {
     Objects.requireNonNull(kind, "kind");
     if (kind == Kind.S3 && (bucket == null || key == null || line < 1)) {
       throw new IllegalArgumentException("an S3 location needs bucket, key and a line >= 1");
+    }
+    if (kind == Kind.FILE && (key == null || line < 1)) {
+      throw new IllegalArgumentException("a file location needs a path and a line >= 1");
     }
     if (kind == Kind.KAFKA && (topic == null || partition < 0 || offset < 0)) {
       throw new IllegalArgumentException("a Kafka location needs topic, partition >= 0 and offset >= 0");
@@ -45,11 +50,18 @@ public record CaptureLocation(
     return new CaptureLocation(Kind.KAFKA, null, null, 0, topic, partition, offset);
   }
 
+  /** Line {@code line} (1-based) of a local file. */
+  public static CaptureLocation file(String path, long line) {
+    return new CaptureLocation(Kind.FILE, null, path, line, null, -1, -1);
+  }
+
   /** {@code s3://bucket/key#L12} or {@code kafka://topic/3@1234}: stable, for logs and e-mails. */
   public String uri() {
-    return kind == Kind.S3
-        ? "s3://" + bucket + "/" + key + "#L" + line
-        : "kafka://" + topic + "/" + partition + "@" + offset;
+    return switch (kind) {
+      case S3 -> "s3://" + bucket + "/" + key + "#L" + line;
+      case KAFKA -> "kafka://" + topic + "/" + partition + "@" + offset;
+      case FILE -> "file:" + key + "#L" + line;
+    };
   }
 
   /**
@@ -64,6 +76,10 @@ public record CaptureLocation(
         int slash = rest.indexOf('/');
         int hash = rest.lastIndexOf("#L");
         return s3(rest.substring(0, slash), rest.substring(slash + 1, hash), Long.parseLong(rest.substring(hash + 2)));
+      }
+      if (uri.startsWith("file:")) {
+        int hash = uri.lastIndexOf("#L");
+        return file(uri.substring(5, hash), Long.parseLong(uri.substring(hash + 2)));
       }
       if (uri.startsWith("kafka://")) {
         String rest = uri.substring(8);

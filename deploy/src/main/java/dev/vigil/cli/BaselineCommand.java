@@ -1,0 +1,109 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.monitor.MonitorRuntime;
+import dev.vigil.monitor.baseline.Baseline;
+import dev.vigil.monitor.report.MonitorReport;
+import dev.vigil.monitor.window.FileWindowSource;
+import dev.vigil.monitor.window.Window;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil baseline}: statistics.json + editable constraints.json from a window of captures or
+ * from local capture files.
+ */
+@Command(
+    name = "baseline",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build a baseline for one endpoint: statistics.json (the reference class distribution and"
+          + " confidence figures) and constraints.json (the limits, from monitor.thresholds; edit it"
+          + " by hand, e.g. classShareMaxByClass for a class that is legitimately common).",
+      "Point monitor.baseline at --out to use it ({endpoint} in monitor.baseline stands for the endpoint name)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:baseline written", "1:captures unreachable or output not writable", "2:bad options or configuration"})
+final class BaselineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+      description = "The YAML configuration file (output format, labels, thresholds, sources).")
+  Path config;
+
+  @Option(names = {"-e", "--endpoint"}, required = true, paramLabel = "NAME", description = "Endpoint name from the config.")
+  String endpoint;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  static final class Input {
+    @Option(names = {"-w", "--window"}, paramLabel = "START/DURATION",
+        description = "Read this window from the configured source (monitor.source), e.g. 2026-11-22T10:00:00Z/P7D.")
+    String window;
+
+    @Option(names = "--from", paramLabel = "FILE", arity = "1..*",
+        description = "Read local JSON Lines capture files instead (every record in them).")
+    List<Path> files;
+  }
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR",
+      description = "Directory or s3://bucket/prefix to write to; default monitor.baseline.")
+  String out;
+
+  @Override
+  public Integer call() throws Exception {
+    VigilConfig cfg = ConfigLoader.load(config);
+    if (cfg.endpoint(endpoint).isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--endpoint: no endpoint named '" + endpoint + "' in the config");
+    }
+    String target = out != null ? out
+        : cfg.monitor().baseline() == null ? null : MonitorRuntime.baselineLocation(cfg.monitor().baseline(), endpoint);
+    if (target == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--out is required when monitor.baseline is not set");
+    }
+    Window window;
+    FileWindowSource files = null;
+    if (input.files != null) {
+      for (Path f : input.files) {
+        if (!Files.isReadable(f)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--from: cannot read " + f);
+        }
+      }
+      window = new Window(Instant.EPOCH, Instant.parse("9999-12-31T23:59:59Z"));
+    } else {
+      window = MonitorCommand.parseWindow(spec, input.window);
+    }
+    try (MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), false, Clock.systemUTC())) {
+      if (input.files != null) {
+        files = new FileWindowSource(input.files, runtime.codec());
+      }
+      MonitorReport r = runtime.baselineMonitor(endpoint, files).analyze(window);
+      Baseline b = new Baseline(r.statistics(), MonitorRuntime.constraints(cfg.monitor()));
+      runtime.baselines().write(target, b);
+      PrintWriter o = spec.commandLine().getOut();
+      o.printf(Locale.ROOT, "baseline of %s: %d predictions from %d records (%d unusable), %d classes -> %s/{statistics,constraints}.json%n",
+          endpoint, r.statistics().count(), r.statistics().records(), r.statistics().unusableTotal(),
+          r.statistics().classes().size(), target);
+      if (r.statistics().count() < cfg.monitor().minRecords()) {
+        o.printf(Locale.ROOT, "warning: only %d predictions, fewer than monitor.minRecords %d; the baseline is thin%n",
+            r.statistics().count(), cfg.monitor().minRecords());
+      }
+      o.flush();
+    }
+    return VigilCli.EXIT_OK;
+  }
+}

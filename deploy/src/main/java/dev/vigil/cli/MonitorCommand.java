@@ -1,0 +1,186 @@
+package dev.vigil.cli;
+
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.EndpointConfig;
+import dev.vigil.config.JobStoreType;
+import dev.vigil.config.MonitorConfig;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.monitor.MonitorRuntime;
+import dev.vigil.monitor.WindowMonitor;
+import dev.vigil.monitor.check.Violation;
+import dev.vigil.monitor.report.AdminServer;
+import dev.vigil.monitor.report.MonitorMetrics;
+import dev.vigil.monitor.report.MonitorReport;
+import dev.vigil.monitor.report.ReportJson;
+import dev.vigil.monitor.report.ReportKeys;
+import dev.vigil.monitor.schedule.MonitorScheduler;
+import dev.vigil.monitor.schedule.WindowRunner;
+import dev.vigil.monitor.window.Window;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil monitor --config FILE}: runs the Quartz scheduler (one job per endpoint) until
+ * stopped; {@code vigil monitor run-once}: one window now.
+ */
+@Command(
+    name = "monitor",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the scheduled monitor jobs: every endpoint's window of captures is checked against its"
+          + " baseline on monitor.schedule; reports go to S3 (PREFIX/reports/ENDPOINT/yyyy/MM/dd/HH/)"
+          + " and to Kafka (monitor.reportsTopic); /metrics and /healthz on monitor.admin.",
+      "Runs until stopped (Ctrl-C / SIGTERM: running windows finish first)."
+    },
+    subcommands = {MonitorCommand.RunOnce.class})
+final class MonitorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  // Not `required`: picocli would then demand it before `run-once` too.
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration file (required to run the scheduler).")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    if (config == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "Missing required option --config=FILE (or use 'vigil monitor run-once --help')");
+    }
+    VigilConfig cfg = ConfigLoader.load(config);
+    MonitorConfig m = cfg.monitor();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrintWriter out = spec.commandLine().getOut();
+    try (MonitorRuntime runtime = new MonitorRuntime(cfg, new MonitorMetrics(registry), List.of(), true, Clock.systemUTC())) {
+      Map<String, WindowRunner> runners = new HashMap<>();
+      List<MonitorScheduler.Job> jobs = new ArrayList<>();
+      for (EndpointConfig e : cfg.endpoints()) {
+        WindowMonitor monitor = runtime.monitor(e.name());
+        runners.put(e.name(), (endpoint, window) -> monitor.run(window));
+        jobs.add(new MonitorScheduler.Job(e.name(), m.cronExpression(), m.window().start(), m.window().end()));
+      }
+      MonitorScheduler.Store store = m.jobStore().type() == JobStoreType.JDBC
+          ? new MonitorScheduler.Store(m.jobStore().jdbcUrl(), m.jobStore().user(), m.jobStore().password().reveal(),
+              m.jobStore().instanceId(), java.time.Duration.ofMillis(7500))
+          : MonitorScheduler.Store.memory();
+      CountDownLatch stopped = new CountDownLatch(1);
+      try (MonitorScheduler scheduler = MonitorScheduler.create(jobs, runners, store);
+          AdminServer admin = new AdminServer(m.admin().host(), m.admin().port(), registry, scheduler::isRunning)) {
+        Thread hook = new Thread(() -> {
+          scheduler.close();
+          stopped.countDown();
+        }, "vigil-monitor-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        scheduler.start();
+        out.printf(Locale.ROOT, "vigil monitor: %d endpoint(s) %s, schedule '%s' (cron %s, UTC), window %s..%s, "
+                + "job store %s (instance %s); metrics on http://%s:%d/metrics%n",
+            jobs.size(), runners.keySet(), m.schedule(), m.cronExpression(), m.window().start(), m.window().end(),
+            m.jobStore().type().configName(), scheduler.instanceId(), m.admin().host(), admin.port());
+        out.flush();
+        stopped.await();
+      }
+    }
+    return VigilCli.EXIT_OK;
+  }
+
+  /** {@code vigil monitor run-once --endpoint E --window START/DURATION}. */
+  @Command(
+      name = "run-once",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Check one window of one endpoint now (backfill, debugging): read the captures, judge them,"
+            + " write the report to S3 and Kafka (unless --dry-run) and print a summary.",
+        "A window that was reported before is replaced, not duplicated."
+      },
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:the window was checked (violations or not)", "1:captures or outputs unreachable",
+          "2:bad options or configuration"})
+  static final class RunOnce implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration file.")
+    Path config;
+
+    @Option(names = {"-e", "--endpoint"}, required = true, paramLabel = "NAME", description = "Endpoint name from the config.")
+    String endpoint;
+
+    @Option(names = {"-w", "--window"}, required = true, paramLabel = "START/DURATION",
+        description = "The window, e.g. 2026-11-22T10:00:00Z/PT1H (or START/END).")
+    String window;
+
+    @Option(names = "--dry-run", description = "Print the report without writing it to S3 or Kafka.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Print the whole report.json on stdout instead of a summary.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      Window w = parseWindow(spec, window);
+      VigilConfig cfg = ConfigLoader.load(config);
+      try (MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), !dryRun, Clock.systemUTC())) {
+        WindowMonitor monitor = monitor(spec, runtime, endpoint);
+        MonitorReport r = dryRun ? monitor.analyze(w) : monitor.run(w);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+          out.println(new String(ReportJson.toJson(r), StandardCharsets.UTF_8));
+        } else {
+          printSummary(out, r);
+          if (!dryRun) {
+            out.printf("report: s3://%s/%s%s%n", cfg.sinks().s3().bucket(),
+                ReportKeys.directory(cfg.sinks().s3().prefix(), r.endpoint(), r.windowStart(), r.windowEnd()), ReportKeys.REPORT);
+          }
+        }
+        out.flush();
+      }
+      return VigilCli.EXIT_OK;
+    }
+  }
+
+  static Window parseWindow(CommandSpec spec, String text) {
+    try {
+      return Window.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--window: " + e.getMessage());
+    }
+  }
+
+  static WindowMonitor monitor(CommandSpec spec, MonitorRuntime runtime, String endpoint) throws Exception {
+    if (runtime.config().endpoint(endpoint).isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--endpoint: no endpoint named '" + endpoint
+          + "' in the config; configured: " + runtime.config().endpoints().stream().map(EndpointConfig::name).toList());
+    }
+    return runtime.monitor(endpoint);
+  }
+
+  static void printSummary(PrintWriter out, MonitorReport r) {
+    out.printf(Locale.ROOT, "endpoint %s window %s/%s (%s): %d predictions from %d records, completeness %.2f%%%n",
+        r.endpoint(), r.windowStart(), r.windowEnd(), r.source(), r.statistics().count(), r.statistics().records(),
+        r.completeness() * 100);
+    if (r.violations().isEmpty()) {
+      out.println("no violations");
+    }
+    for (Violation v : r.violations()) {
+      out.printf(Locale.ROOT, "VIOLATION %s [%s] %s: value %.4f, limit %.4f%s - %s%n", v.type().code(), v.severity().code(),
+          v.featureName(), v.value(), v.limit(), v.baselineValue() == null ? "" : String.format(Locale.ROOT, ", baseline %.4f", v.baselineValue()),
+          v.description());
+      r.samplesOf(v).stream().limit(3).forEach(s -> out.printf(Locale.ROOT, "    sample %s %s (%s, confidence %s)%n",
+          s.eventId(), s.location().uri(), s.predictedLabel(), s.confidence() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", s.confidence())));
+    }
+  }
+}

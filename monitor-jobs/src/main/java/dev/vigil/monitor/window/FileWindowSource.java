@@ -1,0 +1,57 @@
+package dev.vigil.monitor.window;
+
+import dev.vigil.capture.format.CaptureRecord;
+import dev.vigil.capture.format.CaptureRecordCodec;
+import dev.vigil.capture.format.MalformedCaptureException;
+import dev.vigil.monitor.flag.CaptureLocation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Reads local JSON Lines capture files (e.g. SageMaker data-capture files copied down, or an
+ * export), streaming, keeping records inside the window. Corrupt lines count for the window
+ * (a file has no key time).
+ */
+public final class FileWindowSource implements WindowSource {
+  private final List<Path> files;
+  private final CaptureRecordCodec codec;
+
+  public FileWindowSource(List<Path> files, CaptureRecordCodec codec) {
+    this.files = List.copyOf(files);
+    this.codec = codec;
+  }
+
+  @Override
+  public String name() {
+    return "file";
+  }
+
+  @Override
+  public <V extends CaptureVisitor> List<V> read(Window window, Supplier<V> newVisitor) throws WindowReadException {
+    V v = newVisitor.get();
+    for (Path f : files) {
+      String path = f.toString();
+      try (InputStream in = Files.newInputStream(f)) {
+        Lines.forEachLine(in, (buf, len, lineNumber) -> {
+          CaptureRecord r;
+          try {
+            r = codec.parse(buf, 0, len);
+          } catch (MalformedCaptureException e) {
+            v.malformed(Lines.reasonOf(e), e.getMessage(), CaptureLocation.file(path, lineNumber));
+            return;
+          }
+          if (window.contains(r.inferenceTime())) {
+            v.record(r, CaptureLocation.file(path, lineNumber));
+          }
+        });
+      } catch (IOException e) {
+        throw new WindowReadException("cannot read capture file " + f + ": " + e.getMessage(), e);
+      }
+    }
+    return List.of(v);
+  }
+}
