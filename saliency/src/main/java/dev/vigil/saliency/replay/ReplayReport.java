@@ -1,0 +1,25 @@
+package dev.vigil.saliency.replay;
+
+import dev.vigil.saliency.Provenance;
+import java.util.List;
+
+/**
+ * What a replay produced.
+ *
+ * @param samples one entry per distinct eventId, in the order given
+ * @param provenance of the FullGrad runs (model hash, device, ...), null when nothing ran
+ * @param indexJson the {@code saliency/index.json} that was written
+ * @param locations where the files were written, one per sink
+ */
+public record ReplayReport(
+    List<ReplayedSample> samples, Provenance provenance, byte[] indexJson, List<String> locations) {
+  public ReplayReport {
+    samples = List.copyOf(samples);
+    locations = List.copyOf(locations);
+  }
+
+  /** Samples that got a map. */
+  public long okCount() {
+    return samples.stream().filter(ReplayedSample::ok).count();
+  }
+}
