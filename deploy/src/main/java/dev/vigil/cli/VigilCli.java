@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       BaselineCommand.class,
       AgentCommand.class,
       SaliencyCommand.class,
+      DemoCommand.class,
     })
 public final class VigilCli implements Runnable {
   public static final int EXIT_OK = 0;

@@ -309,7 +309,17 @@ public final class AlertDispatcher implements AutoCloseable {
       if (channel == null) {
         continue; // channel no longer configured: keep it pending for a process that has it
       }
-      byte[] payload = outbox.payload(entry);
+      byte[] payload;
+      try {
+        payload = outbox.payload(entry);
+      } catch (IOException e) {
+        // Unreadable payload (disk trouble, or someone removed it): back off instead of spinning.
+        Instant next = clock.instant().plus(backoff(entry.attempts() + 1));
+        outbox.markRetry(entry, next, "cannot read the stored message: " + e);
+        failure(channel, "outbox_io");
+        log.error("Cannot read outbox entry {} ({}); next try at {}", entry.id(), e.toString(), next);
+        continue;
+      }
       SendResult result;
       try {
         result = channel.send(payload);

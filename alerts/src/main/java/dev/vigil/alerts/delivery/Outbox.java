@@ -198,8 +198,8 @@ final class Outbox {
   /** Records a failed attempt and when to try again. */
   Entry markRetry(Entry entry, Instant next, String error) throws IOException {
     Entry updated = entry.retried(next, error);
+    entries.put(entry.id(), updated); // in memory first: a failing disk must not make it due again at once
     writeAtomically(pending.resolve(entry.id() + STATE), json.writeValueAsBytes(updated));
-    entries.put(entry.id(), updated);
     return updated;
   }
 

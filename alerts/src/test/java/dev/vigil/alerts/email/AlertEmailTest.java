@@ -237,6 +237,22 @@ class AlertEmailTest {
     assertThat(Pattern.compile("cid:heatmap-").matcher(html).results().count()).isEqualTo(attached);
   }
 
+  @Test
+  void requiredStartTlsNeverFallsBackToPlainText() throws Exception {
+    // The embedded server offers no certificate this client trusts: the send must fail and be
+    // retried later, never go out in the clear.
+    EmailChannel channel = EmailChannel.create(new SmtpSettings("127.0.0.1", mail.smtpPort(), SmtpSettings.Tls.STARTTLS,
+        null, null, Duration.ofSeconds(5)), "vigil@vigil.example", Recipients.of(MailServer.USER), 10_000_000);
+    AlertContent content = Fixtures.content("tls-required", Fixtures.WINDOW_START,
+        List.of(Fixtures.stopShare(0.805)), 0, "Stop");
+    byte[] eml = channel.render(new dev.vigil.alerts.delivery.Alert("0123456789abcdef01234567",
+        dev.vigil.alerts.delivery.Alert.Kind.ALERT, content, List.of(), Instant.parse("2026-11-22T11:05:00Z"))).orElseThrow();
+    dev.vigil.alerts.delivery.SendResult result = channel.send(eml);
+    assertThat(result.status()).as(result.detail()).isEqualTo(dev.vigil.alerts.delivery.SendResult.Status.RETRY);
+    assertThat(result.detail()).containsIgnoringCase("tls");
+    assertThat(receivedFor("tls-required")).isZero();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   static String html(MimeMessage msg) throws Exception {

@@ -7,7 +7,10 @@ import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
@@ -136,6 +139,16 @@ public final class SignGenerator {
    * @throws IllegalArgumentException if {@code perClass} is negative or the total is too big
    */
   public List<SignSample> dataset(int perClass, long datasetSeed) {
+    return dataset(perClass, datasetSeed, done -> {});
+  }
+
+  /**
+   * {@link #dataset(int, long)} that reports progress: {@code onImage} receives the number
+   * of images finished so far after each one, from the rendering threads (it must be
+   * thread-safe and quick, e.g. a progress bar that redraws every few percent).
+   */
+  public List<SignSample> dataset(int perClass, long datasetSeed, IntConsumer onImage) {
+    Objects.requireNonNull(onImage, "onImage");
     if (perClass < 0) {
       throw new IllegalArgumentException("perClass must be >= 0, got " + perClass);
     }
@@ -158,12 +171,15 @@ public final class SignGenerator {
       labels[j] = t;
     }
     long base = mix(datasetSeed + GOLDEN);
+    AtomicInteger done = new AtomicInteger();
     return IntStream.range(0, n)
         .parallel()
         .mapToObj(
             i -> {
               long imageSeed = mix(base + i * GOLDEN);
-              return new SignSample(render(labels[i], imageSeed), labels[i], imageSeed);
+              SignSample sample = new SignSample(render(labels[i], imageSeed), labels[i], imageSeed);
+              onImage.accept(done.incrementAndGet());
+              return sample;
             })
         .toList();
   }

@@ -1,0 +1,69 @@
+package dev.vigil.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.cli.VigilCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code vigil demo ...} through the real command line. */
+class DemoCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = VigilCli.newCommandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void generateWritesTheSameLabelledImagesForTheSameSeeds(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    assertThat(run("demo", "generate", "--out", a.toString(), "--per-class", "2", "--seed", "3"))
+        .as(err.toString()).isEqualTo(0);
+    assertThat(run("demo", "generate", "--out", b.toString(), "--per-class", "2", "--seed", "3"))
+        .isEqualTo(0);
+    List<Path> pngs;
+    try (Stream<Path> files = Files.list(a)) {
+      pngs = files.filter(p -> p.getFileName().toString().matches("\\d{6}-\\d{2}\\.png")).sorted().toList();
+    }
+    assertThat(pngs).hasSize(50);
+    for (Path png : pngs) {
+      assertThat(Files.readAllBytes(b.resolve(png.getFileName().toString())))
+          .isEqualTo(Files.readAllBytes(png));
+    }
+    assertThat(Files.readAllLines(a.resolve("labels.txt"))).hasSize(25).element(14).isEqualTo("Stop");
+    assertThat(Files.readAllLines(a.resolve("index.csv"))).hasSize(51);
+    assertThat(a.resolve("contact-sheet.png")).isRegularFile();
+    assertThat(out.toString()).contains("50 images of 25 classes");
+    assertThat(err.toString()).contains("rendering [").contains("50/50");
+  }
+
+  @Test
+  void badOptionsExitWithTwoAndSayWhatToDo(@TempDir Path dir) {
+    assertThat(run("demo", "generate", "--out", dir.toString(), "--per-class", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("--per-class must be 1..10000");
+    assertThat(run("demo", "serve", "--model", dir.resolve("missing.onnx").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("does not exist");
+    assertThat(run("demo")).isEqualTo(2);
+  }
+
+  @Test
+  void everyDemoCommandHasHelp() {
+    assertThat(run("demo", "--help")).isEqualTo(0);
+    assertThat(run("demo", "generate", "--help")).isEqualTo(0);
+    assertThat(run("demo", "serve", "--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("generate").contains("serve").contains("--per-class")
+        .contains("/predict");
+  }
+}
