@@ -126,7 +126,7 @@ public final class EmbeddedStack implements AutoCloseable {
       }
       if (kafkaRuntime != null) {
         long k0 = kafkaRuntime.launchedAtNanos();
-        kafkaRuntime.awaitReady();
+        awaitKafkaRetryingPortRaces();
         startupTimes.put("kafka", Duration.ofNanos(System.nanoTime() - k0));
         progress.accept("kafka: ready on " + kafkaRuntime.bootstrapServers());
       }
@@ -139,6 +139,27 @@ public final class EmbeddedStack implements AutoCloseable {
       state = State.CLOSED;
       deleteOwnedDataDir();
       throw e;
+    }
+  }
+
+  /**
+   * Ephemeral ports are picked free and then bound by the child JVM a moment later; on a busy
+   * machine another process can take one in between. Then (and only then) try fresh ports.
+   */
+  private void awaitKafkaRetryingPortRaces() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        kafkaRuntime.awaitReady();
+        return;
+      } catch (StackException e) {
+        if (attempt == 3 || !kafkaRuntime.failedToBind()) {
+          throw e;
+        }
+        int port = kafkaPortRequested == 0 ? Ports.pickFree() : kafkaPortRequested;
+        log.warn("Kafka lost a port race ({}); retrying on fresh ports", e.getMessage());
+        kafkaRuntime = new KafkaBroker(dataDir.resolve("kafka"), port, Ports.pickFree());
+        kafkaRuntime.launch();
+      }
     }
   }
 

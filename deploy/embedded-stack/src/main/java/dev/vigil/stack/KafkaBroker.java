@@ -301,6 +301,13 @@ final class KafkaBroker {
     }
   }
 
+  /** True when the last start failed because a listener port was taken. */
+  boolean failedToBind() {
+    synchronized (tail) {
+      return tail.stream().anyMatch(line -> line.contains("Address already in use"));
+    }
+  }
+
   /** The most telling line the child printed: its last ERROR, else its last line. */
   private String lastProblem() {
     synchronized (tail) {
