@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -167,10 +166,5 @@ public final class Backpropagation {
   /** Op types that can be differentiated, sorted. */
   public static List<String> supportedOps() {
     return Derivatives.supported();
-  }
-
-  /** Convenience for callers: the set of tensors with a gradient. */
-  Collection<String> differentiated() {
-    return contributions.keySet();
   }
 }

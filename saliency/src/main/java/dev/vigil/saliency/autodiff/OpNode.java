@@ -81,6 +81,11 @@ final class OpNode {
     return Tensors.toFloats(t);
   }
 
+  /** Whether input i is an initializer. */
+  boolean isConstant(int i) {
+    return sweep.graph().initializer(in(i)) != null;
+  }
+
   /** The initializer feeding input i, or throws a clear error. */
   TensorProto constantTensor(int i) {
     TensorProto t = sweep.graph().initializer(in(i));

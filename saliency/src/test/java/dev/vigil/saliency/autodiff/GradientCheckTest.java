@@ -41,7 +41,9 @@ class GradientCheckTest {
     String mp = m.node("MaxPool", List.of(dw), attr("kernel_shape", new long[] {3, 3}),
         attr("strides", new long[] {2, 2}), attr("auto_pad", "SAME_UPPER"));
     String c3 = m.node("Conv", List.of(mp, m.weight(-0.5, 0.5, 8, 6, 2, 2)), attr("auto_pad", "SAME_LOWER"));
-    String ap = m.node("AveragePool", List.of(c3), attr("kernel_shape", new long[] {3, 3}),
+    String grouped = m.node("Conv", List.of(c3, m.weight(-0.5, 0.5, 8, 4, 1, 3)), attr("group", 2),
+        attr("pads", new long[] {0, 1, 0, 1}));
+    String ap = m.node("AveragePool", List.of(grouped), attr("kernel_shape", new long[] {3, 3}),
         attr("pads", new long[] {1, 1, 1, 1}), attr("count_include_pad", 0));
     String mp2 = m.node("MaxPool", List.of(ap), attr("kernel_shape", new long[] {2, 2}),
         attr("strides", new long[] {2, 2}), attr("ceil_mode", 1));
