@@ -259,4 +259,29 @@ class CaptureEndToEndTest {
     List<StackCaptures.KafkaCapture> kafka = captures.kafka("vigil.capture.restart", 250, Duration.ofSeconds(60), Duration.ofSeconds(2));
     assertThat(kafka.stream().map(k -> k.record().inferenceId()).collect(Collectors.toSet())).isEqualTo(ids);
   }
+
+  @Test
+  void aBodyOverTheCaptureLimitIsForwardedWholeCapturedTruncatedAndWrittenWithMultipart() throws Exception {
+    byte[] upload = TestUpstream.png(12 * 1024 * 1024, 12);
+    try (CaptureAgent agent = CaptureAgent.start(settings("big", 100, tmp.resolve("spool-big"), 64L << 20, Duration.ofSeconds(1)))) {
+      HttpResponse<String> r = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/digest"))
+              .header("Content-Type", "image/png").header("X-Inference-Id", "big-1")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.body()).contains("\"bytes\":" + upload.length, TestUpstream.sha256(upload));
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> captures.s3Count("capture/big/") >= 1);
+    }
+    // The embedded broker accepts 20 MB messages (a stock broker's 1 MB limit would make the sink
+    // drop it as too_large, counted, rather than retry forever).
+    List<StackCaptures.KafkaCapture> kafka = captures.kafka("vigil.capture.big", 1, Duration.ofSeconds(30), Duration.ofSeconds(1));
+    assertThat(kafka).hasSize(1);
+    assertThat(kafka.get(0).record().vigil().truncated()).isTrue();
+    List<StackCaptures.S3Capture> s3 = captures.s3Records("capture/big/");
+    assertThat(s3).hasSize(1);
+    CaptureRecord rec = s3.get(0).record();
+    assertThat(rec.vigil().truncated()).isTrue();
+    assertThat(rec.endpointInput().bytes()).isEqualTo(java.util.Arrays.copyOf(upload, 10 * 1024 * 1024));
+    assertThat(rec.endpointOutput().data()).contains(TestUpstream.sha256(upload));
+  }
 }

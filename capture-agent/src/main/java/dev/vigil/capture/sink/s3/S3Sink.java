@@ -138,7 +138,7 @@ public final class S3Sink implements Sink {
         UploadPartResponse r =
             s3.uploadPart(
                 b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(n),
-                RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(body, off, len)));
+                RequestBody.fromBytes(java.util.Arrays.copyOfRange(body, off, off + len)));
         parts.add(CompletedPart.builder().partNumber(n).eTag(r.eTag()).build());
       }
       s3.completeMultipartUpload(
