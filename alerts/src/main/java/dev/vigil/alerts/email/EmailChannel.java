@@ -15,6 +15,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -35,9 +36,10 @@ public final class EmailChannel implements Channel {
   private final Session session;
   private final EmailComposer composer;
 
-  private EmailChannel(SmtpSettings smtp, InternetAddress from, Recipients recipients, long maxEmailBytes) {
+  private EmailChannel(SmtpSettings smtp, InternetAddress from, Recipients recipients, long maxEmailBytes,
+      SSLSocketFactory sslSocketFactory) {
     this.smtp = smtp;
-    this.session = Session.getInstance(properties(smtp));
+    this.session = Session.getInstance(properties(smtp, sslSocketFactory));
     this.composer = new EmailComposer(session, from, recipients, maxEmailBytes);
   }
 
@@ -52,6 +54,15 @@ public final class EmailChannel implements Channel {
    *     the cap is not positive
    */
   public static EmailChannel create(SmtpSettings smtp, String from, Recipients recipients, long maxEmailBytes) {
+    return create(smtp, from, recipients, maxEmailBytes, null);
+  }
+
+  /**
+   * As {@link #create(SmtpSettings, String, Recipients, long)}, trusting the TLS certificates
+   * {@code sslSocketFactory} trusts instead of the JVM's default trust store (null: the default).
+   */
+  static EmailChannel create(SmtpSettings smtp, String from, Recipients recipients, long maxEmailBytes,
+      SSLSocketFactory sslSocketFactory) {
     if (smtp == null || recipients == null) {
       throw new NullPointerException("smtp and recipients must not be null");
     }
@@ -76,7 +87,7 @@ public final class EmailChannel implements Channel {
             + e.getMessage());
       }
     }
-    return new EmailChannel(smtp, sender, recipients, maxEmailBytes);
+    return new EmailChannel(smtp, sender, recipients, maxEmailBytes, sslSocketFactory);
   }
 
   private static java.util.List<String> allAddresses(Recipients r) {
@@ -143,7 +154,7 @@ public final class EmailChannel implements Channel {
     return SendResult.retry(e.getMessage() + (root != e ? " (" + root + ")" : ""));
   }
 
-  private static Properties properties(SmtpSettings smtp) {
+  private static Properties properties(SmtpSettings smtp, SSLSocketFactory sslSocketFactory) {
     String protocol = smtp.tls() == SmtpSettings.Tls.IMPLICIT ? "smtps" : "smtp";
     String p = "mail." + protocol + ".";
     String timeout = Long.toString(smtp.timeout().toMillis());
@@ -161,6 +172,9 @@ public final class EmailChannel implements Channel {
     }
     if (smtp.tls() != SmtpSettings.Tls.NONE) {
       props.setProperty(p + "ssl.checkserveridentity", "true");
+      if (sslSocketFactory != null) {
+        props.put(p + "ssl.socketFactory", sslSocketFactory); // Angus takes the instance itself
+      }
     }
     return props;
   }
