@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.monitor.output.OutputFormat;
+import dev.vigil.monitor.output.OutputParser;
+import dev.vigil.monitor.output.OutputSpec;
+import dev.vigil.monitor.output.Prediction;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -292,6 +296,24 @@ class ModelServerTest {
       out.flush();
       assertThat(JSON.readTree(readResponseBody(in))).isEqualTo(a);
     }
+  }
+
+  @Test
+  void responsesAreReadByTheMonitorAsPointerAndTopK() throws Exception {
+    BufferedImage image = randomImage(SIZE, SIZE, 31);
+    byte[] body = post(server, "/predict", png(image)).body().getBytes(StandardCharsets.UTF_8);
+    double[] expected = TinyModels.softmax(TinyModels.logits(planes(image)));
+    int[] order = argsortDescending(expected);
+
+    Prediction viaPointer = new OutputParser(
+        new OutputSpec(OutputFormat.POINTER, "/probabilities", false, null)).parse(body).get(0);
+    assertThat(viaPointer.top1Class()).isEqualTo(order[0]);
+    assertThat(viaPointer.score(1)).isCloseTo(expected[order[0]], within(1e-5));
+    assertThat(viaPointer.entropy()).isFinite();
+
+    Prediction viaTopK = new OutputParser(OutputSpec.of(OutputFormat.TOP_K)).parse(body).get(0);
+    assertThat(viaTopK.topClasses()).containsExactly(order[0], order[1], order[2]);
+    assertThat(viaTopK.score(1)).isCloseTo(expected[order[0]], within(1e-5));
   }
 
   // ---------------------------------------------------------------------------------------
