@@ -8,10 +8,15 @@ import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.capture.format.CapturedBody;
 import dev.vigil.capture.format.VigilMetadata;
+import dev.vigil.config.ConfigLoader;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.monitor.check.Severity;
+import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.flag.CaptureLocation;
 import dev.vigil.monitor.flag.FlaggedSample;
+import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportKeys;
 import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.SaliencyOptions;
@@ -37,6 +42,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -241,6 +247,74 @@ class SaliencyReplayTest {
     assertThat(broken.get("reason").asText()).isEqualTo(report.samples().get(2).reason());
     assertThat(report.locations()).containsExactly(local.toString(),
         "s3://" + stack.s3Bucket() + "/" + folder);
+  }
+
+  private static FlaggedSample flagged(ViolationType type, String feature, String eventId,
+      long line) {
+    return new FlaggedSample(type, feature, eventId, START, 0, 3, "class 3", 0.4, List.of(),
+        CaptureLocation.s3(stack.s3Bucket(), KEY, line));
+  }
+
+  private VigilConfig config(String saliency) throws IOException {
+    Path labels = Files.writeString(dir.resolve("labels.txt"), "zero\none\ntwo\nthree\nfour\n");
+    return ConfigLoader.parse("""
+        endpoints:
+          - name: signs
+            variant: v1
+            upstream: http://127.0.0.1:8080
+            labels: %s
+            preprocessing: {width: 16, height: 16}
+        sinks:
+          s3: {bucket: %s, prefix: capture, endpointOverride: "%s", pathStyle: true}
+        saliency: %s
+        """.formatted(labels, stack.s3Bucket(), stack.s3Endpoint(), saliency), Map.of());
+  }
+
+  @Test
+  void reportReplayTakesSamplesPerViolationIntoTheReportFolder() throws Exception {
+    Violation share = new Violation(ViolationType.CLASS_SHARE_EXCEEDED, "14", 14, 0.8, 0.5,
+        0.1, "class 14 is 80% of predictions", Severity.CRITICAL);
+    Violation low = new Violation(ViolationType.LOW_CONFIDENCE, "top1_confidence", null, 0.6,
+        0.3, null, "60% below 0.5", Severity.WARNING);
+    List<FlaggedSample> flagged = List.of(
+        flagged(ViolationType.CLASS_SHARE_EXCEEDED, "14", "evt-ok-1", 1),
+        flagged(ViolationType.CLASS_SHARE_EXCEEDED, "14", "evt-ok-2", 2),
+        flagged(ViolationType.LOW_CONFIDENCE, "top1_confidence", "evt-ok-1", 1),
+        flagged(ViolationType.LOW_CONFIDENCE, "top1_confidence", "evt-broken", 3),
+        flagged(ViolationType.LOW_CONFIDENCE, "top1_confidence", "evt-json", 5));
+    MonitorReport report = new MonitorReport("signs", "v1", START, END, END, "s3",
+        "probabilities", null, null, null, null, List.of(), List.of(share, low), flagged, 1.0);
+    VigilConfig config = config("{model: " + model + ", samplesPerViolation: 2, batchSize: 4}");
+    Path localRoot = dir.resolve("reports");
+    try (CaptureFetcher fetcher = new CaptureFetcher(s3, null, new CaptureRecordCodec());
+        ReportReplay replay = new ReportReplay(config, s3, fetcher, localRoot,
+            Clock.fixed(END, ZoneOffset.UTC))) {
+      assertThat(replay.enabled()).isTrue();
+      ReplayReport r = replay.replay(report);
+      // 2 per violation, each eventId once: ok-1, ok-2 | (ok-1 seen) broken, json
+      assertThat(r.samples()).extracting(ReplayedSample::eventId)
+          .containsExactly("evt-ok-1", "evt-ok-2", "evt-broken", "evt-json");
+      assertThat(r.okCount()).isEqualTo(3);
+      assertThat(r.samples().get(0).label()).isIn("zero", "one", "two", "three", "four");
+    }
+    String folder = ReportKeys.directory("capture", "signs", START, END);
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(stack.s3Bucket())
+        .key(folder + "saliency/evt-ok-2-overlay.png")).asByteArray()).isNotEmpty();
+    assertThat(localRoot.resolve(folder).resolve("saliency/index.json")).exists();
+  }
+
+  @Test
+  void withoutAModelReportReplayIsDisabled() throws Exception {
+    try (CaptureFetcher fetcher = new CaptureFetcher(s3, null, new CaptureRecordCodec());
+        ReportReplay replay = new ReportReplay(config("{}"), s3, fetcher, null,
+            Clock.systemUTC())) {
+      assertThat(replay.enabled()).isFalse();
+      MonitorReport report = new MonitorReport("signs", "v1", START, END, END, "s3",
+          "probabilities", null, null, null, null, List.of(), List.of(new Violation(
+              ViolationType.LOW_CONFIDENCE, "x", null, 1, 0, null, "d", Severity.WARNING)),
+          List.of(flagged("evt-ok-1", 1)), 1.0);
+      assertThat(replay.replay(report).samples()).isEmpty();
+    }
   }
 
   @Test
