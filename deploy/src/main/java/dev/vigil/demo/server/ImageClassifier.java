@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One ONNX Runtime CPU session for an NCHW float image classifier, shared by all worker
@@ -24,6 +25,13 @@ import java.util.Map;
  * {@code [N, K, 1, 1]} output both work, anything with K values per image does.
  */
 final class ImageClassifier implements AutoCloseable {
+  /**
+   * Stack for the thread that starts ONNX Runtime and loads the model: its native start-up
+   * can overflow a JVM main thread's 1 MB stack, and the JVM then dies with SIGSEGV and no
+   * hs_err file (seen with {@code java -cp} launches; see saliency's OrtEnvironments).
+   */
+  static final long LOAD_STACK_BYTES = 64L << 20;
+
   private final OrtEnvironment env;
   private final OrtSession session;
   private final String inputName;
@@ -61,6 +69,33 @@ final class ImageClassifier implements AutoCloseable {
       throw new ModelServerException(
           "model file " + model.toAbsolutePath() + " does not exist: pass the path of an .onnx file");
     }
+    AtomicReference<Object> result = new AtomicReference<>();
+    Thread loader = new Thread(null, () -> {
+      try {
+        result.set(load(model, intraOpThreads, inputWidth, inputHeight));
+      } catch (RuntimeException | Error e) {
+        result.set(e);
+      }
+    }, "model-server-load", LOAD_STACK_BYTES);
+    loader.start();
+    try {
+      loader.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelServerException("interrupted while loading " + model, e);
+    }
+    Object r = result.get();
+    if (r instanceof RuntimeException e) {
+      throw e;
+    }
+    if (r instanceof Error e) {
+      throw e;
+    }
+    return (ImageClassifier) r;
+  }
+
+  private static ImageClassifier load(
+      Path model, int intraOpThreads, int inputWidth, int inputHeight) {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     OrtSession session = null;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
