@@ -183,6 +183,7 @@ public final class SinkWorker implements AutoCloseable {
 
   /** Runs on the worker thread after the loop: re-spools what could not be shipped. */
   private void finish() {
+    Thread.interrupted(); // spool writes below must not be cut off by a stale interrupt
     try {
       List<CaptureEntry> unshipped = List.of();
       if (sink.pendingCount() > 0) {
@@ -221,8 +222,9 @@ public final class SinkWorker implements AutoCloseable {
     stopping = true;
     thread.join(Math.max(1, grace.toMillis()));
     if (thread.isAlive()) {
-      sink.abort(); // unblock a ship() stuck on a dead server
-      thread.interrupt();
+      // Unblock a ship() stuck on a dead server. No interrupt: an interrupted thread's file
+      // channels close under it (ClosedByInterruptException) and the re-spool would fail.
+      sink.abort();
       thread.join(TimeUnit.SECONDS.toMillis(10));
     }
   }
