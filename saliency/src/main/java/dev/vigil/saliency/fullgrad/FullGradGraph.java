@@ -25,6 +25,7 @@ import java.util.Map;
  *   map = sum_c P(df/dx * x) + sum over rank-4 bias layers l of Resize_HxW(sum_c P(df/dz_l * b_l))
  *   P(t) = u / (max(u) + 1e-6) with u = |t| - min(|t|), min and max over C x H x W of each image
  * </pre>
+ * The channel sum of P is taken algebraically on the single-channel map ({@code channelSumOfP}).
  * Resize is bilinear with aligned corners; being linear and the same for every channel it commutes with the
  * channel sum, so the sum comes first (C times less to resize). Conv biases, BN implicit biases (after folding BN
  * into a preceding Conv) and nothing else count; fully connected biases enter completeness only.
@@ -82,7 +83,7 @@ public final class FullGradGraph {
     List<String> parts = new ArrayList<>();
     String dfdx = bp.gradientOf(x);
     if (dfdx != null) {
-      parts.add(b.reduceSum(normalise(b, b.op("Mul", List.of(dfdx, x))), new long[] {1}, true));
+      parts.add(channelSumOfP(b, b.op("Mul", List.of(dfdx, x)), shapes.of(x)[1]));
     }
     for (BiasLayer l : layers) {
       String dfdz = bp.gradientOf(l.output());
@@ -91,7 +92,7 @@ public final class FullGradGraph {
       }
       long[] z = shapes.of(l.output());
       String bias = b.constant(l.bias(), 1, l.bias().length, 1, 1);
-      String summed = b.reduceSum(normalise(b, b.op("Mul", List.of(dfdz, bias))), new long[] {1}, true);
+      String summed = channelSumOfP(b, b.op("Mul", List.of(dfdz, bias)), z[1]);
       parts.add(z[2] == h && z[3] == w ? summed : resize(b, summed, h, w));
     }
     if (parts.isEmpty()) {
@@ -123,13 +124,19 @@ public final class FullGradGraph {
     return new FullGradGraph(augmented, List.copyOf(layers), logitsShape[1]);
   }
 
-  /** P(t) per image: |t| min-max normalised over C x H x W. */
-  private static String normalise(GraphBuilder b, String t) {
+  /**
+   * sum_c P(t) per image. With a = |t|, m = min(a) and M = max(a) over C x H x W, P(t) = (a - m) / (M - m + 1e-6)
+   * (the reference's max(a - m) is M - m), so sum_c P(t) = (sum_c a - C m) / (M - m + 1e-6): three reductions of
+   * a and the rest on the single-channel map, instead of several passes over every layer output.
+   */
+  private static String channelSumOfP(GraphBuilder b, String t, long channels) {
     long[] chw = {1, 2, 3};
-    String abs = b.op("Abs", List.of(t));
-    String u = b.op("Sub", List.of(abs, b.reduceMin(abs, chw, true)));
-    String max = b.reduceMax(u, chw, true);
-    return b.op("Div", List.of(u, b.op("Add", List.of(max, b.scalar(EPSILON)))));
+    String a = b.op("Abs", List.of(t)); // [N, C, h, w]
+    String m = b.reduceMin(a, chw, true); // [N, 1, 1, 1]
+    String range = b.op("Add", List.of(b.op("Sub", List.of(b.reduceMax(a, chw, true), m)), b.scalar(EPSILON)));
+    String summed = b.reduceSum(a, new long[] {1}, true); // [N, 1, h, w]
+    String shifted = b.op("Sub", List.of(summed, b.op("Mul", List.of(m, b.scalar(channels)))));
+    return b.op("Div", List.of(shifted, range));
   }
 
   /** Bilinear resize with aligned corners to N x C x h x w. */
