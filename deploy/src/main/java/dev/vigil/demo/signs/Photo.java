@@ -5,8 +5,9 @@ import java.util.SplittableRandom;
 
 /**
  * Camera effects on a planar float image ({@code [channel][y * w + x]}, 0..255): downsampling,
- * lighting, blur and sensor noise. Done in plain arithmetic rather than with Java2D filters
- * so that the pixels are the same on every JVM and machine.
+ * lighting, blur and sensor noise. Done in plain arithmetic rather than with Java2D filters,
+ * with {@link StrictMath} and a home-made Gaussian (not {@code nextGaussian}, whose algorithm
+ * may change between JDKs), so that the pixels do not depend on the JVM's intrinsics.
  */
 final class Photo {
   private Photo() {}
@@ -46,7 +47,7 @@ final class Photo {
    * (light from one side), in that order.
    */
   static void light(float[][] img, int w, SplittableRandom rng) {
-    double gain = Math.exp(Math.log(0.45) + (Math.log(1.35) - Math.log(0.45)) * rng.nextDouble());
+    double gain = StrictMath.exp(StrictMath.log(0.45) + (StrictMath.log(1.35) - StrictMath.log(0.45)) * rng.nextDouble());
     double contrast = 0.6 + 0.55 * rng.nextDouble();
     double[] cast = new double[3];
     for (int c = 0; c < 3; c++) {
@@ -77,7 +78,7 @@ final class Photo {
     float[] kernel = new float[2 * radius + 1];
     double sum = 0;
     for (int k = -radius; k <= radius; k++) {
-      double v = Math.exp(-(k * k) / (2 * sigma * sigma));
+      double v = StrictMath.exp(-(k * k) / (2 * sigma * sigma));
       kernel[k + radius] = (float) v;
       sum += v;
     }
@@ -116,8 +117,21 @@ final class Photo {
       return;
     }
     for (float[] ch : img) {
-      for (int i = 0; i < ch.length; i++) {
-        ch[i] += (float) (sigma * rng.nextGaussian());
+      for (int i = 0; i < ch.length; i += 2) {
+        // Marsaglia's polar method: two normal deviates per accepted pair
+        double u;
+        double v;
+        double s;
+        do {
+          u = 2 * rng.nextDouble() - 1;
+          v = 2 * rng.nextDouble() - 1;
+          s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        double f = StrictMath.sqrt(-2 * StrictMath.log(s) / s);
+        ch[i] += (float) (sigma * u * f);
+        if (i + 1 < ch.length) {
+          ch[i + 1] += (float) (sigma * v * f);
+        }
       }
     }
   }

@@ -231,8 +231,8 @@ final class SignPainter {
     Path2D o = new Path2D.Double();
     for (int i = 0; i < 8; i++) {
       double a = Math.toRadians(22.5 + 45 * i);
-      double x = r * Math.cos(a);
-      double y = r * Math.sin(a);
+      double x = r * StrictMath.cos(a);
+      double y = r * StrictMath.sin(a);
       if (i == 0) {
         o.moveTo(x, y);
       } else {
@@ -326,11 +326,11 @@ final class SignPainter {
       Arc2D arc =
           new Arc2D.Double(-radius, -radius, 2 * radius, 2 * radius, start, extent, Arc2D.OPEN);
       double end = Math.toRadians(start + extent + 34);
-      double tipX = radius * Math.cos(end);
-      double tipY = -radius * Math.sin(end);
+      double tipX = radius * StrictMath.cos(end);
+      double tipY = -radius * StrictMath.sin(end);
       double mid = Math.toRadians(start + extent + 17);
       // Direction of travel for an anticlockwise turn (y down): (-sin, -cos).
-      arrow(g, p.white(), arc, tipX, tipY, -Math.sin(mid), -Math.cos(mid), 0.15, 0.4, 0.3);
+      arrow(g, p.white(), arc, tipX, tipY, -StrictMath.sin(mid), -StrictMath.cos(mid), 0.15, 0.4, 0.3);
     }
   }
 

@@ -209,11 +209,11 @@ class SignGeneratorTest {
 
   /**
    * Share of saturated red / yellow / blue pixels in the central 32 x 32 region, averaged
-   * over 30 generated images of the class.
+   * over 20 generated images of the class.
    */
   private double[] meanColourShares(int classIndex) {
     double[] mean = new double[3];
-    int images = 30;
+    int images = 20;
     float[] hsb = new float[3];
     for (int k = 0; k < images; k++) {
       BufferedImage img = generator.render(classIndex, 500 + k);
