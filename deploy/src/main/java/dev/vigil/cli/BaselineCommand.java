@@ -89,7 +89,7 @@ final class BaselineCommand implements Callable<Integer> {
     }
     try (MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), false, Clock.systemUTC())) {
       if (input.files != null) {
-        files = new FileWindowSource(input.files, runtime.codec());
+        files = new FileWindowSource(input.files);
       }
       MonitorReport r = runtime.baselineMonitor(endpoint, files).analyze(window);
       Baseline b = new Baseline(r.statistics(), MonitorRuntime.constraints(cfg.monitor()));

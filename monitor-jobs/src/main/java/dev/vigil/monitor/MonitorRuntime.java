@@ -162,12 +162,12 @@ public final class MonitorRuntime implements AutoCloseable {
     MonitorConfig m = config.monitor();
     if (m.source() == MonitorSource.KAFKA) {
       return new KafkaWindowSource(kafkaClientProperties(config.sinks().kafka()), config.kafkaTopic(e), e.variant(),
-          KAFKA_GRACE, KAFKA_TIMEOUT, codec);
+          KAFKA_GRACE, KAFKA_TIMEOUT);
     }
     S3SinkConfig s = config.sinks().s3();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     return new S3WindowSource(s3, s.bucket(), s.prefix(), e.name(), e.variant(),
-        s.objectMaxAge().plus(S3_LOOKBACK_SLACK), threads, codec);
+        s.objectMaxAge().plus(S3_LOOKBACK_SLACK), threads);
   }
 
   /** The output spec of an endpoint, its labels file read. */

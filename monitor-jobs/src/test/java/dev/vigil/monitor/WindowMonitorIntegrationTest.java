@@ -176,13 +176,13 @@ class WindowMonitorIntegrationTest {
   }
 
   private static S3WindowSource s3Source(String endpoint) {
-    return new S3WindowSource(s3, stack.s3Bucket(), PREFIX, endpoint, "v1", Duration.ofMinutes(2), 2, Captures.CODEC);
+    return new S3WindowSource(s3, stack.s3Bucket(), PREFIX, endpoint, "v1", Duration.ofMinutes(2), 2);
   }
 
   private static KafkaWindowSource kafkaSource(String endpoint) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
-    return new KafkaWindowSource(p, topic(endpoint), "v1", Duration.ofMinutes(5), Duration.ofSeconds(60), Captures.CODEC);
+    return new KafkaWindowSource(p, topic(endpoint), "v1", Duration.ofMinutes(5), Duration.ofSeconds(60));
   }
 
   private static WindowMonitor monitor(String endpoint, dev.vigil.monitor.window.WindowSource source,

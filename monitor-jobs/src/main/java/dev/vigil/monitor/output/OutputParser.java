@@ -1,6 +1,10 @@
 package dev.vigil.monitor.output;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +37,8 @@ import java.util.Map;
  * </ul>
  */
 public final class OutputParser {
+  private static final JsonFactory STREAMING =
+      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
   private static final String[] VECTOR_FIELDS = {"probabilities", "scores", "probs", "logits", "output"};
 
   private final OutputSpec spec;
@@ -65,6 +71,13 @@ public final class OutputParser {
     if (body == null || body.length == 0) {
       throw new OutputParseException("empty response body");
     }
+    if (spec.format() == OutputFormat.PROBABILITIES) {
+      List<Prediction> fast = probabilitiesStreaming(body);
+      if (fast != null) {
+        return fast;
+      }
+      // Not the plain shape: the tree path below says precisely what is wrong.
+    }
     JsonNode root;
     try {
       root = json.readTree(body);
@@ -94,6 +107,55 @@ public final class OutputParser {
       throw new OutputParseException("response holds no predictions (empty list)");
     }
     return out;
+  }
+
+  /**
+   * The hot path for the most common format: numbers straight from the token stream, no tree,
+   * no boxed nodes. Returns null on any surprise so that the tree path reports it.
+   */
+  private List<Prediction> probabilitiesStreaming(byte[] body) {
+    try (JsonParser p = STREAMING.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        return null;
+      }
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.START_ARRAY) {
+        List<Prediction> batch = new ArrayList<>();
+        while (t == JsonToken.START_ARRAY) {
+          double[] v = numbers(p);
+          if (v == null) {
+            return null;
+          }
+          batch.add(fromScores(v));
+          t = p.nextToken();
+        }
+        return t == JsonToken.END_ARRAY && p.nextToken() == null && !batch.isEmpty() ? batch : null;
+      }
+      double[] v = numbersFrom(p, t);
+      return v != null && p.nextToken() == null ? List.of(fromScores(v)) : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The numbers of an array whose START_ARRAY was just read, or null. */
+  private static double[] numbers(JsonParser p) throws IOException {
+    return numbersFrom(p, p.nextToken());
+  }
+
+  private static double[] numbersFrom(JsonParser p, JsonToken first) throws IOException {
+    double[] v = new double[64];
+    int n = 0;
+    for (JsonToken t = first; t != JsonToken.END_ARRAY; t = p.nextToken()) {
+      if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+        return null;
+      }
+      if (n == v.length) {
+        v = java.util.Arrays.copyOf(v, n * 2);
+      }
+      v[n++] = p.getDoubleValue();
+    }
+    return n == 0 ? null : java.util.Arrays.copyOf(v, n);
   }
 
   private JsonNode at(JsonNode root) throws OutputParseException {

@@ -1,7 +1,6 @@
 package dev.vigil.monitor.window;
 
 import dev.vigil.capture.format.CaptureRecord;
-import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.monitor.flag.CaptureLocation;
 import java.io.IOException;
@@ -18,11 +17,10 @@ import java.util.function.Supplier;
  */
 public final class FileWindowSource implements WindowSource {
   private final List<Path> files;
-  private final CaptureRecordCodec codec;
+  private final CaptureLineReader lines = new CaptureLineReader();
 
-  public FileWindowSource(List<Path> files, CaptureRecordCodec codec) {
+  public FileWindowSource(List<Path> files) {
     this.files = List.copyOf(files);
-    this.codec = codec;
   }
 
   @Override
@@ -36,10 +34,10 @@ public final class FileWindowSource implements WindowSource {
     for (Path f : files) {
       String path = f.toString();
       try (InputStream in = Files.newInputStream(f)) {
-        Lines.forEachLine(in, (buf, len, lineNumber) -> {
+        Lines.forEachLine(in, (buf, off, len, lineNumber) -> {
           CaptureRecord r;
           try {
-            r = codec.parse(buf, 0, len);
+            r = lines.read(buf, off, len);
           } catch (MalformedCaptureException e) {
             v.malformed(Lines.reasonOf(e), e.getMessage(), CaptureLocation.file(path, lineNumber));
             return;

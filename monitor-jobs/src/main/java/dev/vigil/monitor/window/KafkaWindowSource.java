@@ -1,7 +1,6 @@
 package dev.vigil.monitor.window;
 
 import dev.vigil.capture.format.CaptureRecord;
-import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.monitor.flag.CaptureLocation;
 import java.time.Duration;
@@ -43,7 +42,7 @@ public final class KafkaWindowSource implements WindowSource {
   private final String variant;
   private final Duration grace;
   private final Duration timeout;
-  private final CaptureRecordCodec codec;
+  private final CaptureLineReader lines = new CaptureLineReader();
 
   /**
    * @param consumerProperties at least {@code bootstrap.servers}; security settings pass through
@@ -52,8 +51,7 @@ public final class KafkaWindowSource implements WindowSource {
    * @param timeout give up when the end offsets are not reached within this time
    */
   public KafkaWindowSource(
-      Properties consumerProperties, String topic, String variant, Duration grace, Duration timeout,
-      CaptureRecordCodec codec) {
+      Properties consumerProperties, String topic, String variant, Duration grace, Duration timeout) {
     this.consumerProperties = new Properties();
     this.consumerProperties.putAll(consumerProperties);
     this.consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -63,7 +61,6 @@ public final class KafkaWindowSource implements WindowSource {
     this.variant = variant;
     this.grace = grace;
     this.timeout = timeout;
-    this.codec = codec;
   }
 
   @Override
@@ -140,7 +137,7 @@ public final class KafkaWindowSource implements WindowSource {
       if (value == null) {
         throw new MalformedCaptureException(MalformedCaptureException.Reason.EMPTY_LINE, null, "null Kafka value");
       }
-      rec = codec.parse(value, 0, value.length);
+      rec = lines.read(value, 0, value.length);
     } catch (MalformedCaptureException e) {
       if (window.contains(Instant.ofEpochMilli(r.timestamp()))) {
         v.malformed(Lines.reasonOf(e), e.getMessage(), loc);

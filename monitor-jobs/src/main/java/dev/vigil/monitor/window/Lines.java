@@ -13,43 +13,44 @@ final class Lines {
 
   private Lines() {}
 
-  /** Receives each line as {@code buf[0, len)}; the buffer is reused after the call. */
+  /** Receives each line as {@code buf[off, off + len)}; the buffer is reused after the call. */
   interface LineHandler {
-    void line(byte[] buf, int len, long lineNumber) throws IOException;
+    void line(byte[] buf, int off, int len, long lineNumber) throws IOException;
   }
 
   /**
    * Splits {@code in} on '\n' (a trailing '\r' is kept; JSON ignores it), calling {@code handler}
-   * for every non-empty line, the last one included even without a terminator. Reads in 64 KB
-   * chunks: memory is one chunk plus the longest line.
+   * for every non-empty line, the last one included even without a terminator. Reads in 256 KB
+   * chunks and hands lines that lie inside a chunk over in place (no copy); only a line that
+   * spans two chunks is assembled in a separate buffer. Memory: one chunk plus the longest line.
    */
   static void forEachLine(InputStream in, LineHandler handler) throws IOException {
-    byte[] chunk = new byte[64 * 1024];
-    byte[] line = new byte[8 * 1024];
-    int len = 0;
+    byte[] chunk = new byte[256 * 1024];
+    byte[] carry = new byte[8 * 1024]; // start of a line that began in an earlier chunk
+    int carried = 0;
     long number = 0;
     int n;
-    while ((n = in.read(chunk)) > 0) {
+    while ((n = in.readNBytes(chunk, 0, chunk.length)) > 0) {
       int from = 0;
       for (int i = 0; i < n; i++) {
-        if (chunk[i] == '\n') {
-          int part = i - from;
-          line = append(line, len, chunk, from, part);
-          len += part;
-          number++;
-          if (len > 0) {
-            handler.line(line, len, number);
-          }
-          len = 0;
-          from = i + 1;
+        if (chunk[i] != '\n') {
+          continue;
         }
+        number++;
+        if (carried > 0) {
+          carry = append(carry, carried, chunk, from, i - from);
+          handler.line(carry, 0, carried + i - from, number);
+          carried = 0;
+        } else if (i > from) {
+          handler.line(chunk, from, i - from, number);
+        }
+        from = i + 1;
       }
-      int part = n - from;
-      line = append(line, len, chunk, from, part);
-      len += part;
+      carry = append(carry, carried, chunk, from, n - from);
+      carried += n - from;
     }
-    if (len > 0) {
-      handler.line(line, len, number + 1);
+    if (carried > 0) {
+      handler.line(carry, 0, carried, number + 1);
     }
   }
 

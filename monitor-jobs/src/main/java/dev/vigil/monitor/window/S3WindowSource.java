@@ -2,7 +2,6 @@ package dev.vigil.monitor.window;
 
 import dev.vigil.capture.format.CaptureLayout;
 import dev.vigil.capture.format.CaptureRecord;
-import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.monitor.flag.CaptureLocation;
 import java.io.IOException;
@@ -57,7 +56,7 @@ public final class S3WindowSource implements WindowSource {
   private final String variant;
   private final Duration lookback;
   private final int parallelism;
-  private final CaptureRecordCodec codec;
+  private final CaptureLineReader lines = new CaptureLineReader();
 
   /**
    * @param s3 client (not closed here)
@@ -66,7 +65,7 @@ public final class S3WindowSource implements WindowSource {
    */
   public S3WindowSource(
       S3Client s3, String bucket, String prefix, String endpoint, String variant,
-      Duration lookback, int parallelism, CaptureRecordCodec codec) {
+      Duration lookback, int parallelism) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
     }
@@ -77,7 +76,6 @@ public final class S3WindowSource implements WindowSource {
     this.variant = variant;
     this.lookback = lookback.isNegative() ? Duration.ZERO : lookback;
     this.parallelism = parallelism;
-    this.codec = codec;
   }
 
   @Override
@@ -159,10 +157,10 @@ public final class S3WindowSource implements WindowSource {
     boolean ownsObject = keyTime == null || window.contains(keyTime);
     GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key).build();
     try (InputStream in = s3.getObject(req)) {
-      Lines.forEachLine(in, (buf, len, lineNumber) -> {
+      Lines.forEachLine(in, (buf, off, len, lineNumber) -> {
         CaptureRecord r;
         try {
-          r = codec.parse(buf, 0, len);
+          r = lines.read(buf, off, len);
         } catch (MalformedCaptureException e) {
           if (ownsObject) {
             v.malformed(Lines.reasonOf(e), e.getMessage(), CaptureLocation.s3(bucket, key, lineNumber));
