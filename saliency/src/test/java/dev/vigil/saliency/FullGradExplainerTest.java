@@ -94,6 +94,27 @@ class FullGradExplainerTest {
   }
 
   @Test
+  void opset18ModelsWithReduceAxesAsInputsGiveTheSameMap() throws Exception {
+    ImageTensor x = new ImageTensor(new TinyModel(4).randomInput(2 * 3 * 16 * 16), 2, 3, 16, 16);
+    float[][] maps = new float[2][];
+    for (int v = 0; v < 2; v++) {
+      TinyModel m = new TinyModel(9);
+      String conv = m.node("Conv", List.of("x", m.weight(-1, 1, 6, 3, 3, 3), m.weight(-0.2, 0.2, 6)),
+          attr("strides", new long[] {2, 2}), attr("pads", new long[] {1, 1, 1, 1}));
+      String pool = m.node("MaxPool", List.of(m.node("Relu", List.of(conv))), attr("kernel_shape", new long[] {3, 3}),
+          attr("strides", new long[] {2, 2}), attr("pads", new long[] {1, 1, 1, 1}));
+      String flat = m.node("Flatten", List.of(m.node("GlobalAveragePool", List.of(pool))));
+      String logits = m.node("Gemm", List.of(flat, m.weight(-1, 1, 4, 6), m.weight(-0.1, 0.1, 4)), attr("transB", 1));
+      Path file = dir.resolve("opset" + v + ".onnx");
+      Files.write(file, m.build(logits, v == 0 ? 17 : 18, 3, 16, 16).toByteArray());
+      try (FullGradExplainer e = FullGradExplainer.open(file, SaliencyOptions.DEFAULTS)) {
+        maps[v] = e.explain(x, new int[] {1, 2}).maps();
+      }
+    }
+    assertThat(maps[1]).containsExactly(maps[0], org.assertj.core.data.Offset.offset(1e-6f));
+  }
+
+  @Test
   void unsupportedOpFailsWithOpNodeAndSupportedList() throws Exception {
     TinyModel m = new TinyModel(3);
     String conv = m.node("Conv", List.of("x", m.weight(-1, 1, 4, 3, 3, 3)));
