@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * and sending. Fields marked "alerts thread" are only touched there.
  *
  * <h2>Delivery</h2>
- * For each content the thread asks the {@link DedupLedger} whether it is news; if so it publishes
- * the HTML report (when a publisher is set), renders one payload per channel into the persistent
- * {@link Outbox} (durable before the ledger records it as sent), then attempts every due outbox
- * entry. A failed attempt is counted ({@code alerts.send.failures}) and retried with exponential
+ * For each content the thread publishes the HTML report (when a publisher is set), asks the
+ * {@link DedupLedger} whether the content is news and, if so, renders one payload per channel
+ * into the persistent {@link Outbox} (durable before the ledger records it as sent), then attempts
+ * every due outbox entry. A failed attempt is counted ({@code alerts.send.failures}) and retried with exponential
  * backoff ({@code initialBackoff * 2^(attempts-1)}, capped at {@code maxBackoff}), across restarts
  * too: a new dispatcher over the same directory carries on where the old one stopped.
  *
@@ -238,6 +238,7 @@ public final class AlertDispatcher implements AutoCloseable {
   }
 
   private void handle(AlertContent content) {
+    publish(content);
     Instant now = clock.instant();
     DedupLedger.Decision d = ledger.evaluate(content, now);
     switch (d.outcome()) {
@@ -258,15 +259,6 @@ public final class AlertDispatcher implements AutoCloseable {
     }
     Alert.Kind kind = d.outcome() == DedupLedger.Outcome.RESOLVED ? Alert.Kind.RESOLVED : Alert.Kind.ALERT;
     Alert alert = new Alert(alertId(kind, content), kind, content, d.cleared(), now);
-    if (kind == Alert.Kind.ALERT && publisher != null) {
-      try {
-        publisher.publish(content);
-      } catch (Exception e) {
-        Counter.builder("alerts.report.failures").register(registry).increment();
-        log.warn("Could not publish report.html for endpoint {} ({}); the alert goes out without it",
-            content.endpoint(), e.toString());
-      }
-    }
     boolean allStored = true;
     for (Channel channel : channels) {
       String entryId = alert.id() + "." + channel.name();
@@ -289,6 +281,20 @@ public final class AlertDispatcher implements AutoCloseable {
     }
     if (allStored) {
       commit(d, now);
+    }
+  }
+
+  /** Every window gets its report.html, alerted or not; a failure never stops the alert. */
+  private void publish(AlertContent content) {
+    if (publisher == null) {
+      return;
+    }
+    try {
+      publisher.publish(content);
+    } catch (Exception e) {
+      Counter.builder("alerts.report.failures").register(registry).increment();
+      log.warn("Could not publish report.html for endpoint {} ({}); alerts go out without it",
+          content.endpoint(), e.toString());
     }
   }
 
@@ -469,7 +475,7 @@ public final class AlertDispatcher implements AutoCloseable {
       return this;
     }
 
-    /** Publishes report.html (locally and next to report.json) before each alert goes out. */
+    /** Publishes report.html (locally and next to report.json) for every window offered, before alerting. */
     public Builder reportPublisher(ReportPublisher publisher) {
       this.publisher = require(publisher, "reportPublisher");
       return this;
