@@ -1,6 +1,8 @@
 package dev.vigil.cli;
 
 import ai.onnxruntime.OrtException;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import dev.vigil.config.ChannelOrder;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
@@ -32,6 +34,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -207,6 +210,7 @@ final class SaliencyCommand implements Callable<Integer> {
    * bad input 2, anything else 1, always one line on stderr.
    */
   static int onOrtThread(CommandSpec spec, Body body) {
+    quietLibraryLogs();
     AtomicReference<Integer> code = new AtomicReference<>(VigilCli.EXIT_RUNTIME_FAILURE);
     Thread worker =
         new Thread(
@@ -223,6 +227,18 @@ final class SaliencyCommand implements Callable<Integer> {
       return VigilCli.EXIT_RUNTIME_FAILURE;
     }
     return code.get();
+  }
+
+  /**
+   * Keeps stderr to the one-line contract: the saliency module's INFO progress logs (graph
+   * built in N ms) are lowered to WARN unless {@code VIGIL_LOG_LEVEL} asks for them; warnings
+   * (e.g. the CUDA fallback reason) still show.
+   */
+  private static void quietLibraryLogs() {
+    if (System.getenv("VIGIL_LOG_LEVEL") == null
+        && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getLogger("dev.vigil.saliency").setLevel(Level.WARN);
+    }
   }
 
   private static int runMapped(CommandSpec spec, Body body) {
@@ -558,7 +574,9 @@ final class SaliencyCommand implements Callable<Integer> {
                 layers,
                 work,
                 (done, total, step) -> {
-                  err.print("\r" + ProgressBar.render(done, total, 30) + " " + step.layer().node());
+                  String line = ProgressBar.render(done, total, 30) + " " + step.layer().node();
+                  // pad so a shorter line fully overwrites the previous one after '\r'
+                  err.print("\r" + String.format(Locale.ROOT, "%-100s", line));
                   err.flush();
                 });
         err.println();
@@ -575,11 +593,16 @@ final class SaliencyCommand implements Callable<Integer> {
           input.tensor().n(),
           Arrays.toString(report.targets()),
           seed);
-      out.printf(Locale.ROOT, "%-5s %-32s %-20s %s%n", "step", "layer", "op", "spearman");
+      int nameWidth = 5;
+      for (ModelRandomization.Step s : report.steps()) {
+        nameWidth = Math.max(nameWidth, s.layer().node().length());
+      }
+      String row = "%-5s %-" + nameWidth + "s %-20s %s%n";
+      out.printf(Locale.ROOT, row, "step", "layer", "op", "spearman");
       for (ModelRandomization.Step s : report.steps()) {
         out.printf(
             Locale.ROOT,
-            "%-5d %-32s %-20s %.4f%n",
+            "%-5d %-" + nameWidth + "s %-20s %.4f%n",
             s.index() + 1,
             s.layer().node(),
             s.layer().opType(),

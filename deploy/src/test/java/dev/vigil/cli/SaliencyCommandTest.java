@@ -289,7 +289,7 @@ class SaliencyCommandTest {
     assertThat(lines[2]).startsWith("1     fc ");
     assertThat(lines[3]).startsWith("2     conv2 ");
     assertThat(lines[4]).startsWith("3     conv1 ").matches(".* -?[01]\\.\\d{4}");
-    assertThat(err.toString()).contains("[##############################] 3/3");
+    assertThat(err.toString()).contains("[##############################] 3/3 conv1");
   }
 
   @Test
