@@ -29,8 +29,9 @@ final class Sessions {
 
   private final OrtEnvironment env = OrtEnvironments.get();
   private final SaliencyOptions options;
-  private final String device;
-  private final String deviceNote;
+  // Written when a CUDA session fails to start and sessions fall back to CPU.
+  private volatile String device;
+  private volatile String deviceNote;
 
   Sessions(SaliencyOptions options) {
     this.options = options;
@@ -60,16 +61,26 @@ final class Sessions {
   }
 
   OrtSession create(byte[] model) throws OrtException {
-    OrtSession.SessionOptions so = new OrtSession.SessionOptions();
-    try {
+    if (device.equals("cuda")) {
+      try {
+        return create(model, true);
+      } catch (OrtException e) {
+        deviceNote = "the CUDA session failed to start (" + e.getMessage().strip() + ")";
+        device = "cpu";
+        LOG.warn("saliency.device is cuda but {}; running on CPU", deviceNote);
+      }
+    }
+    return create(model, false);
+  }
+
+  private OrtSession create(byte[] model, boolean cuda) throws OrtException {
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(options.intraOpThreads());
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (device.equals("cuda")) {
+      if (cuda) {
         so.addCUDA(0);
       }
       return env.createSession(model, so);
-    } finally {
-      so.close();
     }
   }
 
