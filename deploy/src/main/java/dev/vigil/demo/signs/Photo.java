@@ -10,6 +10,11 @@ import java.util.SplittableRandom;
  * may change between JDKs), so that the pixels do not depend on the JVM's intrinsics.
  */
 final class Photo {
+  static final double MIN_GAIN = 0.5;
+  static final double MAX_GAIN = 1.35;
+  static final double MIN_CONTRAST = 0.65;
+  static final double MAX_CONTRAST = 1.15;
+
   private Photo() {}
 
   /** Box-filter downsampling by an integer factor: an exact area average, no aliasing. */
@@ -47,8 +52,10 @@ final class Photo {
    * (light from one side), in that order.
    */
   static void light(float[][] img, int w, SplittableRandom rng) {
-    double gain = StrictMath.exp(StrictMath.log(0.45) + (StrictMath.log(1.35) - StrictMath.log(0.45)) * rng.nextDouble());
-    double contrast = 0.6 + 0.55 * rng.nextDouble();
+    // exposure log-uniform between MIN_GAIN and MAX_GAIN: as many dim images as bright ones
+    double gain = StrictMath.exp(StrictMath.log(MIN_GAIN)
+        + (StrictMath.log(MAX_GAIN) - StrictMath.log(MIN_GAIN)) * rng.nextDouble());
+    double contrast = MIN_CONTRAST + (MAX_CONTRAST - MIN_CONTRAST) * rng.nextDouble();
     double[] cast = new double[3];
     for (int c = 0; c < 3; c++) {
       cast[c] = 0.9 + 0.2 * rng.nextDouble();

@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
  * <h2>How an image is made</h2>
  * A scene is drawn at twice the output size with Java2D (antialiased): a background (sky
  * over ground, foliage, façades or smooth noise, plus clutter), sometimes a pole, then the
- * sign face of {@link SignPainter} at a random scale (diameter 50% to 90% of the image, as
+ * sign face of {@link SignPainter} at a random scale (diameter 56% to 92% of the image, as
  * in GTSRB crops), position, rotation (up to 12 degrees) and horizontal squeeze (seen at an
  * angle), with faded colours. It is box-downsampled to 64 x 64, then lit (exposure,
  * contrast, colour cast, shading ramp), blurred and given sensor noise by {@link Photo}.
@@ -43,6 +43,19 @@ public final class SignGenerator {
   private static final int SUPERSAMPLE = 2;
 
   private static final double MAX_ROTATION = Math.toRadians(12);
+
+  /*
+   * Ranges of the random appearance. They are as wide as a small CNN trained for a few epochs
+   * on a 2-core machine can still master (speed-limit digits must stay legible at the small,
+   * blurred end): sign radius as a fraction of the image, blur sigma and noise sigma in
+   * output pixels / grey levels.
+   */
+  private static final double MIN_RADIUS = 0.28;
+  private static final double MAX_RADIUS = 0.46;
+  private static final double SHARP_SHARE = 0.3;
+  private static final double MIN_BLUR = 0.3;
+  private static final double MAX_BLUR = 1.0;
+  private static final double MAX_NOISE = 8;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
   private final long seed;
@@ -82,7 +95,7 @@ public final class SignGenerator {
     try {
       hints(g);
       Scenery.paint(canvas, g, rng);
-      double radius = canvasSize * (0.25 + 0.2 * rng.nextDouble());
+      double radius = canvasSize * (MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * rng.nextDouble());
       double slack = canvasSize / 2.0 - radius;
       double cx = canvasSize / 2.0 + slack * 0.7 * (2 * rng.nextDouble() - 1);
       double cy = canvasSize / 2.0 + slack * 0.7 * (2 * rng.nextDouble() - 1);
@@ -101,8 +114,9 @@ public final class SignGenerator {
     }
     float[][] img = Photo.downsample(canvas, SUPERSAMPLE);
     Photo.light(img, SIZE, rng);
-    Photo.blur(img, SIZE, rng.nextDouble() < 0.3 ? 0 : 0.3 + 0.8 * rng.nextDouble());
-    Photo.noise(img, 9 * rng.nextDouble(), rng);
+    Photo.blur(img, SIZE,
+        rng.nextDouble() < SHARP_SHARE ? 0 : MIN_BLUR + (MAX_BLUR - MIN_BLUR) * rng.nextDouble());
+    Photo.noise(img, MAX_NOISE * rng.nextDouble(), rng);
     return Photo.toImage(img, SIZE);
   }
 
