@@ -199,6 +199,38 @@ final class SaliencyCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Options are parsed here rather than by picocli's converters so that a bad value is a
+   * one-line bad-input error like every other (picocli would print the usage after it).
+   */
+  static int integer(String option, String value) {
+    try {
+      return Integer.parseInt(value.strip());
+    } catch (NumberFormatException e) {
+      throw new BadInput(option + " '" + value + "' is not a whole number");
+    }
+  }
+
+  static double number(String option, String value) {
+    try {
+      double d = Double.parseDouble(value.strip());
+      if (!Double.isFinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new BadInput(option + " '" + value + "' is not a number");
+    }
+  }
+
+  static List<Double> numbers(String option, String value) {
+    List<Double> out = new java.util.ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      out.add(number(option, part));
+    }
+    return out;
+  }
+
   /** The body of a command, run on the ONNX Runtime thread. */
   @FunctionalInterface
   interface Body {
@@ -311,13 +343,13 @@ final class SaliencyCommand implements Callable<Integer> {
         names = "--threads",
         paramLabel = "N",
         description = "ONNX Runtime intra-op threads (default: 2, or saliency.intraOpThreads).")
-    Integer threads;
+    String threads;
 
     @Option(
         names = "--batch-size",
         paramLabel = "N",
         description = "Images per run (default: 16, or saliency.batchSize).")
-    Integer batchSize;
+    String batchSize;
   }
 
   /** Input, target and pre-processing flags shared by both commands. */
@@ -332,7 +364,7 @@ final class SaliencyCommand implements Callable<Integer> {
         names = "--class",
         paramLabel = "C",
         description = "Explain class C for every image (default: each image's predicted class).")
-    Integer targetClass;
+    String targetClass;
 
     @Option(
         names = "--labels",
@@ -353,10 +385,10 @@ final class SaliencyCommand implements Callable<Integer> {
     String endpoint;
 
     @Option(names = "--width", paramLabel = "W", description = "Model input width (images).")
-    Integer width;
+    String width;
 
     @Option(names = "--height", paramLabel = "H", description = "Model input height (images).")
-    Integer height;
+    String height;
 
     @Option(
         names = "--resize",
@@ -366,23 +398,21 @@ final class SaliencyCommand implements Callable<Integer> {
 
     @Option(
         names = "--mean",
-        split = ",",
-        paramLabel = "M",
+        paramLabel = "M,M,M",
         description = "Per-channel mean, tensor order (default: 0.485,0.456,0.406).")
-    List<Double> mean;
+    String mean;
 
     @Option(
         names = "--std",
-        split = ",",
-        paramLabel = "S",
+        paramLabel = "S,S,S",
         description = "Per-channel std, tensor order (default: 0.229,0.224,0.225).")
-    List<Double> std;
+    String std;
 
     @Option(
         names = "--scale",
         paramLabel = "S",
         description = "Pixel values are divided by S first (default: 255).")
-    Double scale;
+    String scale;
 
     @Option(names = "--bgr", description = "The model wants BGR channel order.")
     boolean bgr;
@@ -434,10 +464,10 @@ final class SaliencyCommand implements Callable<Integer> {
         options = options.withDevice(m.device.toLowerCase(Locale.ROOT));
       }
       if (m.threads != null) {
-        options = options.withIntraOpThreads(m.threads);
+        options = options.withIntraOpThreads(integer("--threads", m.threads));
       }
       if (m.batchSize != null) {
-        options = options.withBatchSize(m.batchSize);
+        options = options.withBatchSize(integer("--batch-size", m.batchSize));
       }
       Labels labels = Labels.none();
       if (in.labels != null) {
@@ -445,7 +475,11 @@ final class SaliencyCommand implements Callable<Integer> {
       } else if (endpoint != null && endpoint.labels() != null) {
         labels = Labels.read(endpoint.labels());
       }
-      return new Setup(model, options, preprocessor(in, endpoint), labels, in.targetClass);
+      Integer target = in.targetClass == null ? null : integer("--class", in.targetClass);
+      if (target != null && target < 0) {
+        throw new BadInput("--class " + target + " must be a class index, 0 or more");
+      }
+      return new Setup(model, options, preprocessor(in, endpoint), labels, target);
     }
 
     private static EndpointConfig endpoint(VigilConfig config, InputOptions in) {
@@ -483,16 +517,18 @@ final class SaliencyCommand implements Callable<Integer> {
       if (in.width == null || in.height == null) {
         throw new BadInput("--width and --height are both needed to pre-process an image");
       }
-      Preprocessing imagenet = Preprocessing.imagenet(in.width, in.height);
+      int width = integer("--width", in.width);
+      int height = integer("--height", in.height);
+      Preprocessing imagenet = Preprocessing.imagenet(Math.max(1, width), Math.max(1, height));
       return new Preprocessor(
           new Preprocessing(
-              in.width,
-              in.height,
+              width,
+              height,
               in.resize == null ? imagenet.resize() : Preprocessing.parseResize(in.resize),
               in.bgr ? ChannelOrder.BGR : ChannelOrder.RGB,
-              in.scale == null ? imagenet.scale() : in.scale,
-              in.mean == null ? imagenet.mean() : in.mean,
-              in.std == null ? imagenet.std() : in.std));
+              in.scale == null ? imagenet.scale() : number("--scale", in.scale),
+              in.mean == null ? imagenet.mean() : numbers("--mean", in.mean),
+              in.std == null ? imagenet.std() : numbers("--std", in.std)));
     }
 
     ModelInput load(Path input) {
@@ -542,13 +578,13 @@ final class SaliencyCommand implements Callable<Integer> {
     @Mixin InputOptions inputOptions;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the weight draws (default: 42).")
-    long seed = 42;
+    String seed = "42";
 
     @Option(
         names = "--layers",
         paramLabel = "K",
         description = "Randomise at most K layers from the top (default: all).")
-    int layers = Integer.MAX_VALUE;
+    String layers;
 
     @Override
     public Integer call() {
@@ -558,20 +594,27 @@ final class SaliencyCommand implements Callable<Integer> {
     private int check() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      if (layers < 1) {
-        throw new BadInput("--layers must be at least 1, got " + layers);
+      int maxLayers = layers == null ? Integer.MAX_VALUE : integer("--layers", layers);
+      if (maxLayers < 1) {
+        throw new BadInput("--layers must be at least 1, got " + maxLayers);
+      }
+      long seedValue;
+      try {
+        seedValue = Long.parseLong(seed.strip());
+      } catch (NumberFormatException e) {
+        throw new BadInput("--seed '" + seed + "' is not a whole number");
       }
       Setup setup = Setup.resolve(modelOptions, inputOptions);
       ModelInput input = setup.load(inputOptions.input);
       Path work = Files.createTempDirectory("vigil-sanity-");
       ModelRandomization.Report report;
       try {
-        ModelRandomization check = new ModelRandomization(setup.model, setup.options, seed);
+        ModelRandomization check = new ModelRandomization(setup.model, setup.options, seedValue);
         report =
             check.run(
                 input.tensor(),
                 setup.targets(input.tensor().n()),
-                layers,
+                maxLayers,
                 work,
                 (done, total, step) -> {
                   String line = ProgressBar.render(done, total, 30) + " " + step.layer().node();
@@ -592,7 +635,7 @@ final class SaliencyCommand implements Callable<Integer> {
           setup.model,
           input.tensor().n(),
           Arrays.toString(report.targets()),
-          seed);
+          seedValue);
       int nameWidth = 5;
       for (ModelRandomization.Step s : report.steps()) {
         nameWidth = Math.max(nameWidth, s.layer().node().length());

@@ -239,6 +239,28 @@ class SaliencyCommandTest {
   }
 
   @Test
+  void badOptionValuesAreOneLineBadInput() throws Exception {
+    Path in = dir.resolve("x.npy");
+    Npy.write(in, tensor(1, 1));
+    assertThat(run("saliency", "--model", model.toString(), "--input", in.toString(), "--class",
+        "stop")).isEqualTo(2);
+    assertOneLineError("vigil saliency: --class 'stop' is not a whole number\n");
+    err.getBuffer().setLength(0);
+    Path img = png("b.png", 8, 8);
+    assertThat(run("saliency", "--model", model.toString(), "--input", img.toString(),
+        "--width", "16", "--height", "16", "--mean", "0.5,x,0.5")).isEqualTo(2);
+    assertOneLineError("vigil saliency: --mean 'x' is not a number\n");
+    err.getBuffer().setLength(0);
+    assertThat(run("saliency", "--model", model.toString(), "--input", img.toString(),
+        "--width", "0", "--height", "16")).isEqualTo(2);
+    assertOneLineError("vigil saliency: preprocessing: width 0 must be in 1..8192\n");
+    err.getBuffer().setLength(0);
+    assertThat(run("saliency", "--model", model.toString(), "--input", in.toString(),
+        "--device", "gpu")).isEqualTo(2);
+    assertOneLineError("vigil saliency: saliency.device must be cpu or cuda, got 'gpu'\n");
+  }
+
+  @Test
   void imageWithoutSizeSaysWhatToGive() throws Exception {
     Path img = png("a.png", 8, 8);
     assertThat(run("saliency", "--model", model.toString(), "--input", img.toString()))
