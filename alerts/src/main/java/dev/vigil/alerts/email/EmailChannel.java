@@ -25,8 +25,9 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  *
  * <p>{@link #render} builds the whole message once (see the structure in the composer) and the
  * outbox stores it as an .eml; {@link #send} parses it back and hands it to the server unchanged,
- * Message-ID included, so a retry is the same message. A 5xx reply is a permanent refusal, anything
- * else (connection refused, timeouts, 4xx, failed AUTH) is retried.
+ * Message-ID included, so a retry is the same message. A 5xx reply is a permanent refusal, except
+ * 53x (authentication or TLS required, a configuration problem); anything else (connection
+ * refused, timeouts, 4xx, failed AUTH) is retried.
  */
 public final class EmailChannel implements Channel {
   /** Default cap on one email's size ({@code alerts.maxEmailBytes}). */
@@ -143,6 +144,11 @@ public final class EmailChannel implements Channel {
     for (Exception x = e; x != null; x = x instanceof MessagingException m ? m.getNextException() : null) {
       int code = x instanceof SMTPSendFailedException s ? s.getReturnCode()
           : x instanceof SMTPAddressFailedException a ? a.getReturnCode() : -1;
+      if (code >= 530 && code < 540) {
+        // 530/534/535/538: authentication or encryption required; fixed in the configuration,
+        // after which the same message must still go out.
+        return SendResult.retry("SMTP " + code + " (authentication/TLS required: check alerts.smtp): " + x.getMessage());
+      }
       if (code >= 500 && code < 600) {
         return SendResult.rejected("SMTP " + code + ": " + x.getMessage());
       }
