@@ -27,7 +27,8 @@ import java.util.Map;
  * </pre>
  * The channel sum of P is taken algebraically on the single-channel map ({@code channelSumOfP}).
  * Resize is bilinear with aligned corners; being linear and the same for every channel it commutes with the
- * channel sum, so the sum comes first (C times less to resize). Conv biases, BN implicit biases (after folding BN
+ * channel sum and with the sum over layers of one resolution, so those sums come first (one Resize per
+ * resolution). Conv biases, BN implicit biases (after folding BN
  * into a preceding Conv) and nothing else count; fully connected biases enter completeness only.
  */
 public final class FullGradGraph {
@@ -85,6 +86,8 @@ public final class FullGradGraph {
     if (dfdx != null) {
       parts.add(channelSumOfP(b, b.op("Mul", List.of(dfdx, x)), shapes.of(x)[1]));
     }
+    // Resize is linear, so the parts of all layers at one resolution are summed first and resized once.
+    Map<List<Long>, List<String>> byResolution = new LinkedHashMap<>();
     for (BiasLayer l : layers) {
       String dfdz = bp.gradientOf(l.output());
       if (l.rank() != 4 || dfdz == null) {
@@ -92,9 +95,13 @@ public final class FullGradGraph {
       }
       long[] z = shapes.of(l.output());
       String bias = b.constant(l.bias(), 1, l.bias().length, 1, 1);
-      String summed = channelSumOfP(b, b.op("Mul", List.of(dfdz, bias)), z[1]);
-      parts.add(z[2] == h && z[3] == w ? summed : resize(b, summed, h, w));
+      byResolution.computeIfAbsent(List.of(z[2], z[3]), k -> new ArrayList<>())
+          .add(channelSumOfP(b, b.op("Mul", List.of(dfdz, bias)), z[1]));
     }
+    byResolution.forEach((size, sameSize) -> {
+      String summed = sameSize.size() == 1 ? sameSize.get(0) : b.op("Sum", sameSize);
+      parts.add(size.get(0) == h && size.get(1) == w ? summed : resize(b, summed, h, w));
+    });
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("the logits do not depend on the input; nothing to explain");
     }
@@ -130,10 +137,12 @@ public final class FullGradGraph {
    * a and the rest on the single-channel map, instead of several passes over every layer output.
    */
   private static String channelSumOfP(GraphBuilder b, String t, long channels) {
-    long[] chw = {1, 2, 3};
     String a = b.op("Abs", List.of(t)); // [N, C, h, w]
-    String m = b.reduceMin(a, chw, true); // [N, 1, 1, 1]
-    String range = b.op("Add", List.of(b.op("Sub", List.of(b.reduceMax(a, chw, true), m)), b.scalar(EPSILON)));
+    String flat = b.op("Reshape", List.of(a, b.longs(0, -1))); // [N, C*h*w]: a contiguous reduction per image
+    String nOnes = b.longs(0, 1, 1, 1);
+    String m = b.op("Reshape", List.of(b.reduceMin(flat, new long[] {1}, true), nOnes)); // [N, 1, 1, 1]
+    String max = b.op("Reshape", List.of(b.reduceMax(flat, new long[] {1}, true), nOnes));
+    String range = b.op("Add", List.of(b.op("Sub", List.of(max, m)), b.scalar(EPSILON)));
     String summed = b.reduceSum(a, new long[] {1}, true); // [N, 1, h, w]
     String shifted = b.op("Sub", List.of(summed, b.op("Mul", List.of(m, b.scalar(channels)))));
     return b.op("Div", List.of(shifted, range));
