@@ -19,6 +19,9 @@ public final class AgentMetrics {
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  // endpoint -> status -> counter: the per-request lookups allocate nothing
+  private final Map<String, Map<Integer, Counter>> requests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> latency = new ConcurrentHashMap<>();
 
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -30,14 +33,18 @@ public final class AgentMetrics {
 
   /** Requests answered to clients, by endpoint (or "none" when unrouted) and HTTP status. */
   public void request(String endpoint, int status) {
-    counter("vigil.agent.requests", "endpoint", endpoint, "status", Integer.toString(status)).increment();
+    requests
+        .computeIfAbsent(endpoint, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(status, st -> Counter.builder("vigil.agent.requests")
+            .tag("endpoint", endpoint).tag("status", Integer.toString(st)).register(registry))
+        .increment();
   }
 
   /** Time from request start to the last response byte from upstream. */
   public void upstreamLatency(String endpoint, long nanos) {
-    timers
+    latency
         .computeIfAbsent(
-            "lat|" + endpoint,
+            endpoint,
             k ->
                 Timer.builder("vigil.agent.upstream.latency")
                     .description("time from the first request byte to the last upstream response byte")

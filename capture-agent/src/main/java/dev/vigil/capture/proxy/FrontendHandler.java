@@ -88,6 +88,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     boolean keepAlive;
     int status;
     int upstreamWrites;
+    boolean upstreamUnflushed;
     int clientWrites;
     long lastActivityNanos = System.nanoTime();
     ScheduledFuture<?> timeout;
@@ -207,11 +208,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     while (!x.toUpstream.isEmpty()) {
       writeUpstream(x, x.toUpstream.poll());
     }
+    flushUpstream();
     upstream.read(); // the response may start before the request ends
+  }
+
+  /** One flush (one syscall) for everything written to the upstream in this read batch. */
+  private void flushUpstream() {
+    Exchange x = ex;
+    if (x != null && x.upstreamUnflushed && x.upstream != null) {
+      x.upstreamUnflushed = false;
+      x.upstream.flush();
+    }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    flushUpstream();
     // A read that decoded no complete message (half a header, an empty chunk) wrote nothing, so no
     // write listener will ask for more: ask here. Never while connecting (the queue must not grow)
     // or after the request ended (the rest waits for the response).
@@ -246,8 +258,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void writeUpstream(Exchange x, Object msg) {
     x.upstreamWrites++;
+    x.upstreamUnflushed = true; // flushed once per read batch (flushUpstream), not per message
     x.upstream
-        .writeAndFlush(msg)
+        .write(msg)
         .addListener(
             (ChannelFutureListener)
                 f -> {
@@ -429,10 +442,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     while (!backlog.isEmpty() && !closing) {
       if (ex != null && ex.requestDone) {
+        flushUpstream();
         return; // a backlogged request completed its body; wait for its response
       }
       handle(backlog.poll());
     }
+    flushUpstream();
     if (!closing && (ex == null || !ex.requestDone) && (ex == null || ex.upstreamWrites == 0)) {
       ctx.read();
     }
