@@ -2,6 +2,7 @@ package dev.vigil.saliency.replay;
 
 import dev.vigil.saliency.Provenance;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a replay produced.
@@ -16,6 +17,11 @@ public record ReplayReport(
   public ReplayReport {
     samples = List.copyOf(samples);
     locations = List.copyOf(locations);
+  }
+
+  /** The replayed sample of {@code eventId} (for attaching its heatmap to an alert). */
+  public Optional<ReplayedSample> sample(String eventId) {
+    return samples.stream().filter(s -> s.eventId().equals(eventId)).findFirst();
   }
 
   /** Samples that got a map. */

@@ -295,6 +295,9 @@ class SaliencyReplayTest {
       assertThat(r.samples()).extracting(ReplayedSample::eventId)
           .containsExactly("evt-ok-1", "evt-ok-2", "evt-broken", "evt-json");
       assertThat(r.okCount()).isEqualTo(3);
+      assertThat(r.sample("evt-json").orElseThrow().ok()).isTrue();
+      assertThat(r.sample("evt-broken").orElseThrow().reason()).contains("truncated?");
+      assertThat(r.sample("evt-unknown")).isEmpty();
       assertThat(r.samples().get(0).label()).isIn("zero", "one", "two", "three", "four");
     }
     String folder = ReportKeys.directory("capture", "signs", START, END);
