@@ -147,28 +147,43 @@ public class MonitorBench {
       p.put("bootstrap.servers", ready.get(5));
       p.put("fetch.max.bytes", "16777216");
       p.put("max.partition.fetch.bytes", "4194304");
-      src = new KafkaWindowSource(p, TOPIC, "v1", Duration.ofMinutes(5), Duration.ofMinutes(10));
+      src = new KafkaWindowSource(p, TOPIC, "v1", Duration.ofMinutes(5), Duration.ofMinutes(10), Integer.getInteger("threads", 2));
     }
     WindowMonitor m = new WindowMonitor(ENDPOINT, "v1", OutputSpec.of(OutputFormat.PROBABILITIES), src,
         Constraints.defaults(), null, 16, null, null, List.of(), Clock.systemUTC());
-    int rounds = Integer.getInteger("rounds", 2);
+    int rounds = Integer.getInteger("rounds", 3);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int round = 1; round <= rounds; round++) {
+      long cpu0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       MonitorReport r = m.analyze(W);
       byte[] json = ReportJson.toJson(r);
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "%s round %d: %d records, %d predictions, %d unusable in %.2f s = %,.0f records/s (report %d bytes)%n",
+      double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+      // The CPU figure does not depend on what else runs on the machine: records per CPU-second
+      // of this JVM, times 2 cores, is the rate on 2 dedicated cores if the servers kept up.
+      System.out.printf(Locale.ROOT, "%s round %d: %d records, %d predictions, %d unusable in %.2f s wall = %,.0f records/s;"
+              + " %.2f CPU-s in the monitor JVM = %,.0f records per CPU-second (x2 cores: %,.0f records/s); load average %.1f (report %d bytes)%n",
           source, round, r.statistics().records(), r.statistics().count(), r.statistics().unusableTotal(), s,
-          r.statistics().records() / s, json.length);
+          r.statistics().records() / s, cpu, r.statistics().records() / cpu, 2 * r.statistics().records() / cpu,
+          os.getSystemLoadAverage(), json.length);
     }
     long peak = 0;
+    long oldPeak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         peak += pool.getPeakUsage().getUsed();
+        if (pool.getName().contains("Old")) {
+          oldPeak = pool.getCollectionUsage() == null ? 0 : pool.getCollectionUsage().getUsed();
+        }
       }
     }
-    System.out.printf(Locale.ROOT, "%s: max heap %d MB, peak heap used %d MB, %d cores%n", source,
-        Runtime.getRuntime().maxMemory() >> 20, peak >> 20, Runtime.getRuntime().availableProcessors());
+    System.gc();
+    long live = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    System.out.printf(Locale.ROOT, "%s: max heap %d MB (no OutOfMemoryError), peak heap occupancy incl. garbage %d MB,"
+            + " old gen after last GC %d MB, live after full GC %d MB, %d cores visible%n", source,
+        Runtime.getRuntime().maxMemory() >> 20, peak >> 20, oldPeak >> 20, live >> 20, Runtime.getRuntime().availableProcessors());
     s3.close();
   }
 }

@@ -160,12 +160,12 @@ public final class MonitorRuntime implements AutoCloseable {
 
   WindowSource source(EndpointConfig e) {
     MonitorConfig m = config.monitor();
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     if (m.source() == MonitorSource.KAFKA) {
       return new KafkaWindowSource(kafkaClientProperties(config.sinks().kafka()), config.kafkaTopic(e), e.variant(),
-          KAFKA_GRACE, KAFKA_TIMEOUT);
+          KAFKA_GRACE, KAFKA_TIMEOUT, threads);
     }
     S3SinkConfig s = config.sinks().s3();
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     return new S3WindowSource(s3, s.bucket(), s.prefix(), e.name(), e.variant(),
         s.objectMaxAge().plus(S3_LOOKBACK_SLACK), threads);
   }

@@ -182,7 +182,7 @@ class WindowMonitorIntegrationTest {
   private static KafkaWindowSource kafkaSource(String endpoint) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
-    return new KafkaWindowSource(p, topic(endpoint), "v1", Duration.ofMinutes(5), Duration.ofSeconds(60));
+    return new KafkaWindowSource(p, topic(endpoint), "v1", Duration.ofMinutes(5), Duration.ofSeconds(60), 2);
   }
 
   private static WindowMonitor monitor(String endpoint, dev.vigil.monitor.window.WindowSource source,

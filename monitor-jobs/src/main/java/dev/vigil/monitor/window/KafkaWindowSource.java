@@ -10,6 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,12 +40,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class KafkaWindowSource implements WindowSource {
   private static final Duration POLL = Duration.ofMillis(500);
+  private static final java.util.concurrent.atomic.AtomicLong CLIENTS = new java.util.concurrent.atomic.AtomicLong();
 
   private final Properties consumerProperties;
   private final String topic;
   private final String variant;
   private final Duration grace;
   private final Duration timeout;
+  private final int parallelism;
   private final CaptureLineReader lines = new CaptureLineReader();
 
   /**
@@ -49,14 +55,18 @@ public final class KafkaWindowSource implements WindowSource {
    * @param variant records whose {@code vigil.variant} differs are skipped (null: keep all)
    * @param grace produce-time slack around the window
    * @param timeout give up when the end offsets are not reached within this time
+   * @param parallelism reader threads (one consumer each, partitions split between them), at least 1
    */
   public KafkaWindowSource(
-      Properties consumerProperties, String topic, String variant, Duration grace, Duration timeout) {
+      Properties consumerProperties, String topic, String variant, Duration grace, Duration timeout, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+    }
+    this.parallelism = parallelism;
     this.consumerProperties = new Properties();
     this.consumerProperties.putAll(consumerProperties);
     this.consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     this.consumerProperties.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-    this.consumerProperties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-monitor-" + topic);
     this.topic = topic;
     this.variant = variant;
     this.grace = grace;
@@ -70,31 +80,99 @@ public final class KafkaWindowSource implements WindowSource {
 
   @Override
   public <V extends CaptureVisitor> List<V> read(Window window, Supplier<V> newVisitor) throws WindowReadException {
-    V v = newVisitor.get();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+    Map<TopicPartition, long[]> ranges = new HashMap<>(); // partition -> {start, end)
+    try (KafkaConsumer<byte[], byte[]> planner = consumer()) {
+      List<PartitionInfo> infos = planner.partitionsFor(topic, timeout);
       if (infos == null || infos.isEmpty()) {
-        return List.of(v); // no topic yet: nothing was captured
+        return List.of(newVisitor.get()); // no topic yet: nothing was captured
       }
+      List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo p : infos) {
         partitions.add(new TopicPartition(topic, p.partition()));
       }
-      consumer.assign(partitions);
-      Map<TopicPartition, Long> startOffsets = offsetsAt(consumer, partitions, window.start().minus(grace));
-      Map<TopicPartition, Long> endOffsets = offsetsAt(consumer, partitions, window.end().plus(grace));
-      Map<TopicPartition, Long> remaining = new HashMap<>();
+      Map<TopicPartition, Long> startOffsets = offsetsAt(planner, partitions, window.start().minus(grace));
+      Map<TopicPartition, Long> endOffsets = offsetsAt(planner, partitions, window.end().plus(grace));
       for (TopicPartition tp : partitions) {
         long s = startOffsets.get(tp);
         long e = endOffsets.get(tp);
         if (s < e) {
-          consumer.seek(tp, s);
-          remaining.put(tp, e);
+          ranges.put(tp, new long[] {s, e});
         }
       }
-      consumer.pause(partitions);
-      consumer.resume(remaining.keySet());
+    } catch (KafkaException e) {
+      throw new WindowReadException(
+          "cannot read topic " + topic + ": " + e.getMessage() + " (check sinks.kafka.bootstrapServers)", e);
+    }
+    // Partitions are split round-robin over the reader threads, one consumer each.
+    int threads = Math.max(1, Math.min(parallelism, ranges.size()));
+    List<Map<TopicPartition, long[]>> groups = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      groups.add(new HashMap<>());
+    }
+    int i = 0;
+    for (Map.Entry<TopicPartition, long[]> e : ranges.entrySet()) {
+      groups.get(i++ % threads).put(e.getKey(), e.getValue());
+    }
+    List<V> visitors = new ArrayList<>();
+    for (int g = 0; g < threads; g++) {
+      visitors.add(newVisitor.get());
+    }
+    if (threads == 1) {
+      consume(groups.get(0), window, visitors.get(0));
+      return visitors;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "vigil-kafka-reader-" + topic);
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int g = 0; g < threads; g++) {
+        Map<TopicPartition, long[]> group = groups.get(g);
+        V v = visitors.get(g);
+        futures.add(pool.submit(() -> {
+          consume(group, window, v);
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WindowReadException("interrupted while reading window " + window + " from " + topic, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof WindowReadException w) {
+        throw w;
+      }
+      throw new WindowReadException("reading window " + window + " from " + topic + " failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    return visitors;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    Properties p = new Properties();
+    p.putAll(consumerProperties);
+    // Unique per consumer: several read one window at once and client ids name their metrics.
+    p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "vigil-monitor-" + topic + "-" + CLIENTS.incrementAndGet());
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Reads each partition of {@code ranges} from its start offset up to (excluding) its end offset. */
+  private void consume(Map<TopicPartition, long[]> ranges, Window window, CaptureVisitor v) throws WindowReadException {
+    if (ranges.isEmpty()) {
+      return;
+    }
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      consumer.assign(ranges.keySet());
+      Map<TopicPartition, Long> remaining = new HashMap<>();
+      ranges.forEach((tp, r) -> {
+        consumer.seek(tp, r[0]);
+        remaining.put(tp, r[1]);
+      });
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!remaining.isEmpty()) {
         if (System.nanoTime() > deadline) {
@@ -126,7 +204,6 @@ public final class KafkaWindowSource implements WindowSource {
       throw new WindowReadException(
           "cannot read topic " + topic + ": " + e.getMessage() + " (check sinks.kafka.bootstrapServers)", e);
     }
-    return List.of(v);
   }
 
   private void visit(ConsumerRecord<byte[], byte[]> r, Window window, CaptureVisitor v) {

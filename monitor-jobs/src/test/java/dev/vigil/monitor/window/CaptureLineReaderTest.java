@@ -95,6 +95,18 @@ class CaptureLineReaderTest {
   }
 
   @Test
+  void fastTimestampPathAgreesWithInstantParse() {
+    for (String t : List.of("2026-11-22T10:00:00Z", "2026-11-22T10:00:00.1Z", "2026-11-22T10:00:00.123Z",
+        "2024-02-29T23:59:59.999999999Z", "1999-12-31T00:00:00.000001Z")) {
+      assertThat(CaptureLineReader.utc(t)).as(t).isEqualTo(Instant.parse(t));
+    }
+    for (String t : List.of("2026-11-22T10:00:00+00:00", "2026-02-30T10:00:00Z", "2026-11-22T24:00:00Z",
+        "2026-11-22T10:00:00.Z", "2026-11-22 10:00:00Z", "2026-11-22T10:00Z")) {
+      assertThat(CaptureLineReader.utc(t)).as(t).isNull();
+    }
+  }
+
+  @Test
   void splitsLinesAcrossChunkBoundariesAndKeepsALastLineWithoutNewline() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<String> written = new ArrayList<>();
