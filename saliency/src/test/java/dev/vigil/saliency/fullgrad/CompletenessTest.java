@@ -34,7 +34,7 @@ class CompletenessTest {
     FullGradGraph fg = FullGradGraph.build(OnnxGraph.read(dir.resolve(name + ".onnx")), x.c(), x.h(), x.w(), true);
     assertThat(fg.biasLayers().stream().anyMatch(l -> l.rank() == 2)).as("a fully connected bias layer").isTrue();
     assertThat(fg.biasLayers().stream().anyMatch(l -> l.rank() == 4)).as("a convolutional bias layer").isTrue();
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = dev.vigil.saliency.autodiff.OrtEnvironments.get();
     int[] targets = {3, 7};
     try (OrtSession session = env.createSession(fg.model().toByteArray(), new OrtSession.SessionOptions());
         OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
