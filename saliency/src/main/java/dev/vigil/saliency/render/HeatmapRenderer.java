@@ -111,26 +111,63 @@ public final class HeatmapRenderer {
     int h = original.getHeight();
     int[] px = original.getRGB(0, 0, w, h, null, 0, w);
     int[] out = new int[w * h];
-    double sx = mw / region.width();
-    double sy = mh / region.height();
+    // Sampling positions are separable: work them out once per column and once per row.
+    Axis xs = Axis.of(w, region.left(), region.width(), mw);
+    Axis ys = Axis.of(h, region.top(), region.height(), mh);
     for (int y = 0; y < h; y++) {
-      double cy = y + 0.5 - region.top();
-      boolean insideY = cy >= 0 && cy < region.height();
-      double my = cy * sy - 0.5;
+      boolean insideY = ys.inside[y];
+      int row0 = ys.i0[y] * mw;
+      int row1 = ys.i1[y] * mw;
+      double fy = ys.f[y];
       for (int x = 0; x < w; x++) {
         int p = px[y * w + x] & 0xFFFFFF;
-        double cx = x + 0.5 - region.left();
-        if (!insideY || cx < 0 || cx >= region.width()) {
+        if (!insideY || !xs.inside[x]) {
           out[y * w + x] = p;
           continue;
         }
-        double value = bilinear(v, mh, mw, my, cx * sx - 0.5);
-        out[y * w + x] = blend(p, Turbo.rgb(value), alpha);
+        double fx = xs.f[x];
+        int x0 = xs.i0[x];
+        int x1 = xs.i1[x];
+        double top = v[row0 + x0] * (1 - fx) + v[row0 + x1] * fx;
+        double bottom = v[row1 + x0] * (1 - fx) + v[row1 + x1] * fx;
+        out[y * w + x] = blend(p, Turbo.rgb(top * (1 - fy) + bottom * fy), alpha);
       }
     }
     BufferedImage result = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     result.setRGB(0, 0, w, h, out, 0, w);
     return result;
+  }
+
+  /**
+   * Where each output pixel along one axis samples the map: neighbours {@code i0, i1}, weight
+   * {@code f} of {@code i1}, and whether it lies inside the region at all.
+   */
+  private static final class Axis {
+    final boolean[] inside;
+    final int[] i0;
+    final int[] i1;
+    final double[] f;
+
+    private Axis(int n) {
+      inside = new boolean[n];
+      i0 = new int[n];
+      i1 = new int[n];
+      f = new double[n];
+    }
+
+    static Axis of(int n, double start, double length, int cells) {
+      Axis a = new Axis(n);
+      double scale = cells / length;
+      for (int i = 0; i < n; i++) {
+        double c = i + 0.5 - start;
+        a.inside[i] = c >= 0 && c < length;
+        double m = Math.min(Math.max(c * scale - 0.5, 0), cells - 1);
+        a.i0[i] = (int) Math.floor(m);
+        a.i1[i] = Math.min(a.i0[i] + 1, cells - 1);
+        a.f[i] = m - a.i0[i];
+      }
+      return a;
+    }
   }
 
   /** {@code round((1 - a) * base + a * top)} per channel. */
