@@ -91,7 +91,10 @@ final class BaselineCommand implements Callable<Integer> {
       if (input.files != null) {
         files = new FileWindowSource(input.files);
       }
-      MonitorReport r = runtime.baselineMonitor(endpoint, files).analyze(window);
+      MonitorReport r;
+      try (WindowProgress progress = new WindowProgress(spec.commandLine().getErr(), "reading " + endpoint)) {
+        r = runtime.baselineMonitor(endpoint, files).analyze(window, progress.counter());
+      }
       Baseline b = new Baseline(r.statistics(), MonitorRuntime.constraints(cfg.monitor()));
       runtime.baselines().write(target, b);
       PrintWriter o = spec.commandLine().getOut();

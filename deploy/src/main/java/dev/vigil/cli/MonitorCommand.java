@@ -135,7 +135,10 @@ final class MonitorCommand implements Callable<Integer> {
       VigilConfig cfg = ConfigLoader.load(config);
       try (MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), !dryRun, Clock.systemUTC())) {
         WindowMonitor monitor = monitor(spec, runtime, endpoint);
-        MonitorReport r = dryRun ? monitor.analyze(w) : monitor.run(w);
+        MonitorReport r;
+        try (WindowProgress progress = new WindowProgress(spec.commandLine().getErr(), "reading " + endpoint + " " + w)) {
+          r = dryRun ? monitor.analyze(w, progress.counter()) : monitor.run(w, progress.counter());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           out.println(new String(ReportJson.toJson(r), StandardCharsets.UTF_8));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +76,14 @@ public final class WindowMonitor {
 
   /** Reads and judges a window without publishing anything (also the first step of {@link #run}). */
   public MonitorReport analyze(Window window) throws WindowReadException {
+    return analyze(window, null);
+  }
+
+  /** As {@link #analyze(Window)}, counting records read into {@code progressOrNull} as they stream by. */
+  public MonitorReport analyze(Window window, LongAdder progressOrNull) throws WindowReadException {
     OutputParser parser = new OutputParser(output);
-    List<WindowScan> scans =
-        source.read(window, () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation));
+    List<WindowScan> scans = source.read(window,
+        () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation, progressOrNull));
     WindowScan all = scans.get(0);
     for (int i = 1; i < scans.size(); i++) {
       all.merge(scans.get(i));
@@ -94,10 +100,15 @@ public final class WindowMonitor {
    * @throws PublishException when the report cannot be written; listeners are not called then
    */
   public MonitorReport run(Window window) throws WindowReadException, PublishException {
+    return run(window, null);
+  }
+
+  /** As {@link #run(Window)}, counting records read into {@code progressOrNull}. */
+  public MonitorReport run(Window window, LongAdder progressOrNull) throws WindowReadException, PublishException {
     long t0 = System.nanoTime();
     MonitorReport report;
     try {
-      report = analyze(window);
+      report = analyze(window, progressOrNull);
       List<MonitorReport> recent;
       synchronized (this) {
         history.removeIf(r -> r.windowStart().equals(window.start()) && r.windowEnd().equals(window.end()));

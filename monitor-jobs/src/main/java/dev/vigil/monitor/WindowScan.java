@@ -11,6 +11,7 @@ import dev.vigil.monitor.stats.StatisticsAccumulator;
 import dev.vigil.monitor.stats.UnusableReason;
 import dev.vigil.monitor.window.CaptureVisitor;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One reading thread's view of a window: reads each record's output, feeds the statistics and
@@ -20,8 +21,15 @@ public final class WindowScan implements CaptureVisitor {
   private final OutputParser parser;
   private final StatisticsAccumulator statistics;
   private final FlagCollector flags;
+  private final LongAdder progress;
 
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation) {
+    this(parser, lowConfidenceThreshold, flaggedPerViolation, null);
+  }
+
+  /** @param progressOrNull counts every record read (shared by all readers; for progress display) */
+  public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull) {
+    this.progress = progressOrNull;
     this.parser = parser;
     this.statistics = new StatisticsAccumulator(lowConfidenceThreshold);
     this.flags = new FlagCollector(flaggedPerViolation, parser.spec().labels());
@@ -30,6 +38,9 @@ public final class WindowScan implements CaptureVisitor {
   @Override
   public void record(CaptureRecord r, CaptureLocation location) {
     statistics.record();
+    if (progress != null) {
+      progress.increment();
+    }
     UnusableReason reason = check(r);
     if (reason != null) {
       unusable(reason, r, location);
@@ -75,6 +86,9 @@ public final class WindowScan implements CaptureVisitor {
   @Override
   public void malformed(UnusableReason reason, String detail, CaptureLocation location) {
     statistics.record();
+    if (progress != null) {
+      progress.increment();
+    }
     statistics.unusable(reason);
     flags.offerUnusable(null, null, reason, location);
   }
