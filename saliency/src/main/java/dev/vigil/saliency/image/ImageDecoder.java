@@ -37,6 +37,12 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
   private static final String NOT_READABLE = " is not a readable PNG/JPEG image";
 
+  /**
+   * Decompression-bomb guard: a few MB of PNG can declare billions of pixels; 40 M pixels (e.g.
+   * 8000 x 5000) is far beyond any classifier input and still fits the heap.
+   */
+  public static final long MAX_PIXELS = 40_000_000L;
+
   private ImageDecoder() {}
 
   /**
@@ -80,6 +86,12 @@ public final class ImageDecoder {
       reader.addIIOReadWarningListener(listener);
       try {
         reader.setInput(in, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > MAX_PIXELS) {
+          throw new ImageDecodeException(
+              name + " declares " + reader.getWidth(0) + " x " + reader.getHeight(0)
+                  + " pixels, more than the " + MAX_PIXELS + " accepted: downscale it first");
+        }
         raw = reader.read(0);
       } finally {
         reader.dispose();

@@ -71,6 +71,17 @@ class ImageDecoderTest {
   }
 
   @Test
+  void hugeDeclaredSizeIsRefusedBeforeDecoding() throws IOException {
+    // a valid 1 x 1 PNG whose header is patched to claim 50000 x 50000 pixels
+    byte[] png = encode(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY), "png");
+    java.nio.ByteBuffer.wrap(png).putInt(16, 50_000).putInt(20, 50_000);
+    assertThatThrownBy(() -> ImageDecoder.decode(png, "bomb.png"))
+        .isInstanceOf(ImageDecodeException.class)
+        .hasMessage("bomb.png declares 50000 x 50000 pixels, more than the 40000000 accepted:"
+            + " downscale it first");
+  }
+
+  @Test
   void missingFileSaysSo() {
     assertThatThrownBy(() -> ImageDecoder.read(Path.of("no/such/input.png")))
         .hasMessage(Path.of("no/such/input.png") + " does not exist");
