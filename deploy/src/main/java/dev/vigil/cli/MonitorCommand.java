@@ -56,6 +56,14 @@ final class MonitorCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration file (required to run the scheduler).")
   Path config;
 
+  /** Released by the shutdown hook, or by {@link #stop()} (tests). */
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  /** Stops a running scheduler ({@code call()} returns after running windows finish). */
+  void stop() {
+    stopped.countDown();
+  }
+
   @Override
   public Integer call() throws Exception {
     if (config == null) {
@@ -78,12 +86,11 @@ final class MonitorCommand implements Callable<Integer> {
           ? new MonitorScheduler.Store(m.jobStore().jdbcUrl(), m.jobStore().user(), m.jobStore().password().reveal(),
               m.jobStore().instanceId(), java.time.Duration.ofMillis(7500))
           : MonitorScheduler.Store.memory();
-      CountDownLatch stopped = new CountDownLatch(1);
       try (MonitorScheduler scheduler = MonitorScheduler.create(jobs, runners, store);
           AdminServer admin = new AdminServer(m.admin().host(), m.admin().port(), registry, scheduler::isRunning)) {
         Thread hook = new Thread(() -> {
-          scheduler.close();
-          stopped.countDown();
+          scheduler.close(); // running windows finish first
+          stop();
         }, "vigil-monitor-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         scheduler.start();
@@ -93,6 +100,11 @@ final class MonitorCommand implements Callable<Integer> {
             m.jobStore().type().configName(), scheduler.instanceId(), m.admin().host(), admin.port());
         out.flush();
         stopped.await();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+          // the hook is running: it closes the scheduler itself
+        }
       }
     }
     return VigilCli.EXIT_OK;

@@ -165,6 +165,50 @@ class MonitorCommandTest {
   }
 
   @Test
+  void schedulerRunsTheJobOnEveryFireWritesReportsAndServesMetrics() throws Exception {
+    Path file = Files.writeString(dir.resolve("sched.yaml"), Files.readString(config(null)).replace("  minRecords: 100\n",
+        "  minRecords: 100\n  schedule: \"* * * * * ?\"\n  window: {start: -PT1S, end: -PT0S}\n  admin: {host: 127.0.0.1, port: 0}\n"));
+    MonitorCommand command = new MonitorCommand();
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    java.util.concurrent.atomic.AtomicInteger code = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread t = new Thread(() -> code.set(cli.execute("--config", file.toString())));
+    t.start();
+    try {
+      eventually(() -> out.toString().contains("/metrics"));
+      String banner = out.toString();
+      java.util.regex.Matcher port = java.util.regex.Pattern.compile("http://127.0.0.1:(\\d+)/metrics").matcher(banner);
+      assertThat(port.find()).as(banner).isTrue();
+      assertThat(banner).contains("schedule '* * * * * ?'", "job store memory");
+      // Each fire checks the second before it: an empty window, reported as insufficient_data.
+      eventually(() ->
+          s3.listObjectsV2(b -> b.bucket(stack.s3Bucket()).prefix("capture/reports/signs/" + java.time.Year.now(java.time.ZoneOffset.UTC)))
+              .contents().stream().filter(o -> o.key().endsWith("/report.json")).count() >= 2);
+      String metrics = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("vigil_monitor_runs_total{endpoint=\"signs\",outcome=\"ok\"}")
+          .contains("vigil_monitor_violations{endpoint=\"signs\",type=\"insufficient_data\"} 1.0");
+    } finally {
+      command.stop();
+      t.join(30_000);
+    }
+    assertThat(code.get()).as(err.toString()).isZero();
+  }
+
+  /** Polls {@code condition} every 200 ms for up to 60 s (deploy's tests have no Awaitility). */
+  private static void eventually(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 60 s");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  @Test
   void everyCommandHasHelp() {
     assertThat(run("monitor", "--help")).isZero();
     assertThat(run("monitor", "run-once", "--help")).isZero();
