@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Capture agent benchmark: wrk on loopback against
+#   direct  - nginx serving fixed responses (the "model server")
+#   nginx   - the same through nginx as a plain reverse proxy (keep-alive upstream, no capture)
+#   agent100 / agent10 - through `vigil agent` at 100% / 10% sampling, Kafka + S3 sinks on the
+#             embedded stack (real broker, S3Proxy), agent JVM capped at -Xmx256m
+# for 4 KB JSON request bodies and 50 KB PNG request bodies (each answered with 4 KB of JSON),
+# at full load (wrk -c$CONNS) and paced near 1,000 req/s. Prints a markdown table; figures go to
+# bench/agent/RESULTS.md by hand.
+#
+# Usage: bench/agent/run.sh [seconds-per-run]   (needs: apt-get install -y wrk nginx)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DUR="${1:-10}"
+CONNS="${CONNS:-32}"
+JAR="${JAR:-deploy/target/vigil.jar}"
+P_DIRECT=18080 P_NGINX=18081 P_AGENT=18082 P_ADMIN=18083 P_KAFKA=19092 P_S3=19000
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx missing: apt-get install -y nginx" >&2; exit 2; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -f "$JAR" ] || mvn -B -o -q package -DskipTests -pl deploy
+
+WORK=$(mktemp -d /tmp/vigil-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT INT TERM
+
+# ---- bodies ------------------------------------------------------------------------------
+python3 - "$WORK" <<'PY'
+import json, os, random, sys
+w = sys.argv[1]
+random.seed(1)
+def js(n):
+    s = json.dumps({"probabilities": [round(random.random(), 6) for _ in range(n)]})
+    return s
+body = js(1); i = 1
+while len(body) < 4096: i += 1; body = js(i)
+open(os.path.join(w, "req.json"), "w").write(js(i - 1).ljust(4096))
+open(os.path.join(w, "resp.json"), "w").write(js(i - 1).ljust(4096))
+png = bytearray(random.getrandbits(8) for _ in range(50 * 1024)); png[:8] = b"\x89PNG\r\n\x1a\n"
+open(os.path.join(w, "req.png"), "wb").write(png)
+PY
+mkdir -p "$WORK/www" && cp "$WORK/resp.json" "$WORK/www/predict"
+chmod -R a+rwX "$WORK" # nginx workers run as an unprivileged user
+
+# ---- nginx: fixed-response upstream + plain reverse proxy ----------------------------------
+cat > "$WORK/nginx.conf" <<NG
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/body; proxy_temp_path $WORK/proxy;
+  fastcgi_temp_path $WORK/fcgi; uwsgi_temp_path $WORK/uwsgi; scgi_temp_path $WORK/scgi;
+  client_max_body_size 20m; client_body_buffer_size 128k;
+  keepalive_requests 1000000;
+  upstream model { server 127.0.0.1:$P_DIRECT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$P_DIRECT;
+    root $WORK/www; default_type application/json;
+    location / { error_page 405 =200 \$uri; }   # let POST read the static answer
+  }
+  server {
+    listen 127.0.0.1:$P_NGINX;
+    location / { proxy_pass http://model; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_request_buffering off; proxy_buffering off; }
+  }
+}
+NG
+"$NGINX" -c "$WORK/nginx.conf" -p "$WORK" -g 'daemon off;' & PIDS+=($!)
+
+wait_port() { for _ in $(seq 1 240); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.5; done; echo "port $1 never opened" >&2; exit 1; }
+wait_port $P_DIRECT
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$WORK/req.json" "http://127.0.0.1:$P_DIRECT/predict")
+[ "$code" = 200 ] || { echo "the fixed-response upstream answered $code, not 200; see $WORK/nginx-error.log" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
+
+# ---- embedded stack (Kafka + S3) ---------------------------------------------------------
+java -jar "$JAR" stack --data-dir "$WORK/stack" --kafka-port $P_KAFKA --s3-port $P_S3 --smtp-port 12525 --imap-port 12143 \
+  > "$WORK/stack.log" 2>&1 & PIDS+=($!)
+wait_port $P_KAFKA; wait_port $P_S3; sleep 3
+
+agent_config() { # $1 = sampling percent
+cat > "$WORK/agent-$1.yaml" <<YAML
+endpoints:
+  - name: bench
+    upstream: http://127.0.0.1:$P_DIRECT
+    sampling: {percent: $1}
+sinks:
+  kafka: {bootstrapServers: 127.0.0.1:$P_KAFKA, topic: "bench.{endpoint}.p$1"}
+  s3: {bucket: vigil, prefix: bench-p$1, endpointOverride: http://127.0.0.1:$P_S3, pathStyle: true,
+       accessKeyId: vigil, secretAccessKey: vigil-local-secret}
+agent:
+  listen: {host: 127.0.0.1, port: $P_AGENT}
+  admin: {host: 127.0.0.1, port: $P_ADMIN}
+  spool: {directory: $WORK/spool-$1}
+YAML
+}
+
+AGENT_PID=""
+start_agent() {
+  agent_config "$1"
+  java -Xmx256m -XX:+UseG1GC -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
+  AGENT_PID=$!; PIDS+=($AGENT_PID)
+  wait_port $P_AGENT
+}
+stop_agent() { kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
+metric() { curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
+
+run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|paced)
+  local conns=$CONNS delay=0
+  if [ "$5" = paced ]; then conns=10; delay=10; fi
+  local line
+  line=$(BODY="$3" CTYPE="$4" DELAY_MS=$delay wrk -t2 -c"$conns" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
+         "http://127.0.0.1:$2/predict" | grep '^RESULT')
+  echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') |"
+}
+
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = -c10 with 10 ms think time"
+echo
+echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx |"
+echo "|---|---|---|---:|---:|---:|---:|---:|"
+for mode in paced full; do
+  for body in req.json req.png; do
+    ct=application/json; [ "$body" = req.png ] && ct=image/png
+    run_wrk direct $P_DIRECT "$WORK/$body" $ct $mode
+    run_wrk nginx $P_NGINX "$WORK/$body" $ct $mode
+  done
+done
+for pct in 100 10; do
+  start_agent $pct
+  # warm-up (JIT), not measured
+  BODY="$WORK/req.json" CTYPE=application/json DELAY_MS=0 wrk -t2 -c16 -d5s -s bench/agent/wrk-post.lua "http://127.0.0.1:$P_AGENT/predict" >/dev/null
+  for mode in paced full; do
+    for body in req.json req.png; do
+      ct=application/json; [ "$body" = req.png ] && ct=image/png
+      run_wrk "agent $pct%" $P_AGENT "$WORK/$body" $ct $mode
+    done
+  done
+  sleep 3
+  heap=$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ { s += $NF } END { printf "%.0f", s/1048576 }')
+  hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$AGENT_PID/status)
+  rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$AGENT_PID/status)
+  echo "AGENT $pct%: peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total)" >> "$WORK/agent-summary.txt"
+  stop_agent
+  grep -c OutOfMemoryError "$WORK/agent-$pct.log" >/dev/null && echo "AGENT $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
+done
+echo
+cat "$WORK/agent-summary.txt"
