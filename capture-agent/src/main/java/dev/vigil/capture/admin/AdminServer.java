@@ -27,7 +27,6 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -110,7 +109,6 @@ public final class AdminServer implements AutoCloseable {
       for (Upstream u : upstreams) {
         probes.add(probe(ctx, u));
       }
-      Map<String, Boolean> results = new LinkedHashMap<>();
       Runnable finish =
           () -> {
             boolean ready = true;
@@ -118,7 +116,6 @@ public final class AdminServer implements AutoCloseable {
             for (int i = 0; i < upstreams.size(); i++) {
               boolean up = probes.get(i).getNow() == Boolean.TRUE;
               ready &= up;
-              results.put(upstreams.get(i).endpoint(), up);
               ups.append(i == 0 ? "" : ",").append('"').append(upstreams.get(i).endpoint()).append("\":\"")
                   .append(up ? "reachable" : "unreachable").append('"');
             }

@@ -4,7 +4,6 @@ import dev.vigil.capture.metrics.AgentMetrics;
 import dev.vigil.capture.record.ByteBudget;
 import dev.vigil.capture.record.SampledExchange;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -83,9 +82,5 @@ public final class CaptureBuffer {
   /** Refuse new offers (shutdown: the proxy has stopped, the dispatcher drains what is left). */
   void close() {
     closed = true;
-  }
-
-  static long millis(long ms) {
-    return TimeUnit.MILLISECONDS.toNanos(ms);
   }
 }
