@@ -15,7 +15,7 @@ final class HopByHop {
   private static final List<CharSequence> ALWAYS =
       List.of(
           HttpHeaderNames.CONNECTION,
-          HttpHeaderNames.KEEP_ALIVE,
+          "keep-alive",
           HttpHeaderNames.TE,
           HttpHeaderNames.TRAILER,
           HttpHeaderNames.TRANSFER_ENCODING,

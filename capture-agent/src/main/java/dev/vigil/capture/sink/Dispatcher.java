@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * and submits the entry to every sink's {@link SinkChannel}. It also forces spooled data to disk
  * about once a second (see {@code SegmentSpool}'s fsync policy). Never blocks on a sink.
  */
-public final class Dispatcher implements AutoCloseable {
+public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   static final long SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -82,10 +82,5 @@ public final class Dispatcher implements AutoCloseable {
     buffer.close();
     stopping = true;
     thread.join(Math.max(1, grace.toMillis()));
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    shutdown(Duration.ofSeconds(5));
   }
 }

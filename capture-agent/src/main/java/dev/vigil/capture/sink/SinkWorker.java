@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * batch is shipped or the deadline passes; then whatever is still in memory (pending batch and
  * queue) goes in front of the spool, to be shipped first by the next start.
  */
-public final class SinkWorker implements AutoCloseable {
+public final class SinkWorker {
   private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
   /** Entries pulled per poll. */
   static final int POLL_ENTRIES = 512;
@@ -227,10 +227,5 @@ public final class SinkWorker implements AutoCloseable {
       sink.abort();
       thread.join(TimeUnit.SECONDS.toMillis(10));
     }
-  }
-
-  @Override
-  public void close() throws InterruptedException {
-    shutdown(Duration.ZERO);
   }
 }
