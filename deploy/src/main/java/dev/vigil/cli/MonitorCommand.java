@@ -83,8 +83,8 @@ final class MonitorCommand implements Callable<Integer> {
         jobs.add(new MonitorScheduler.Job(e.name(), m.cronExpression(), m.window().start(), m.window().end()));
       }
       MonitorScheduler.Store store = m.jobStore().type() == JobStoreType.JDBC
-          ? new MonitorScheduler.Store(m.jobStore().jdbcUrl(), m.jobStore().user(), m.jobStore().password().reveal(),
-              m.jobStore().instanceId(), java.time.Duration.ofMillis(7500))
+          ? MonitorScheduler.Store.postgres(m.jobStore().jdbcUrl(), m.jobStore().user(), m.jobStore().password().reveal(),
+              m.jobStore().instanceId())
           : MonitorScheduler.Store.memory();
       try (MonitorScheduler scheduler = MonitorScheduler.create(jobs, runners, store);
           AdminServer admin = new AdminServer(m.admin().host(), m.admin().port(), registry, scheduler::isRunning)) {

@@ -76,10 +76,22 @@ public final class MonitorScheduler implements AutoCloseable {
    * @param instanceId {@code AUTO} or a unique name per replica
    * @param clusterCheckin how often a node checks in; a dead node's jobs are taken over after
    *     about this long (Quartz {@code clusterCheckinInterval})
+   * @param misfireThreshold a fire later than this is a misfire (run once, aligned to the cron
+   *     grid); a later but not misfired fire just runs late
    */
-  public record Store(String jdbcUrl, String user, String password, String instanceId, Duration clusterCheckin) {
+  public record Store(String jdbcUrl, String user, String password, String instanceId, Duration clusterCheckin,
+      Duration misfireThreshold) {
+    /** Default check-in interval (Quartz's 7.5 s) and misfire threshold (60 s). */
+    public static final Duration CLUSTER_CHECKIN = Duration.ofMillis(7500);
+    public static final Duration MISFIRE_THRESHOLD = Duration.ofSeconds(60);
+
     public static Store memory() {
-      return new Store(null, null, null, "AUTO", Duration.ofMillis(7500));
+      return new Store(null, null, null, "AUTO", CLUSTER_CHECKIN, MISFIRE_THRESHOLD);
+    }
+
+    /** A clustered PostgreSQL store with the default timings. */
+    public static Store postgres(String jdbcUrl, String user, String password, String instanceId) {
+      return new Store(jdbcUrl, user, password, instanceId, CLUSTER_CHECKIN, MISFIRE_THRESHOLD);
     }
   }
 
@@ -98,7 +110,7 @@ public final class MonitorScheduler implements AutoCloseable {
     p.put("org.quartz.scheduler.skipUpdateCheck", "true");
     p.put("org.quartz.threadPool.threadCount", Integer.toString(Math.max(2, Math.min(8, jobs.size()))));
     p.put("org.quartz.threadPool.makeThreadsDaemons", "true");
-    p.put("org.quartz.jobStore.misfireThreshold", "60000");
+    p.put("org.quartz.jobStore.misfireThreshold", Long.toString(store.misfireThreshold().toMillis()));
     if (store.jdbcUrl() == null) {
       p.put("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
     } else {

@@ -49,9 +49,11 @@ public final class WindowJob implements Job {
       return scheduled;
     }
     c.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
-    Date target = Date.from(scheduled);
+    // Cron times are whole seconds; isSatisfiedBy ignores the fraction, so drop it first.
+    Instant whole = scheduled.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Date target = Date.from(whole);
     if (c.isSatisfiedBy(target)) {
-      return scheduled;
+      return whole;
     }
     // Find some cron time <= scheduled by looking back exponentially, then walk forward.
     Date candidate = null;

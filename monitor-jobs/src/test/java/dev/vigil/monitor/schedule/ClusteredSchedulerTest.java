@@ -33,11 +33,45 @@ class ClusteredSchedulerTest {
   private record Run(String node, Window window) {}
 
   private static MonitorScheduler node(String id, Queue<Run> runs) throws Exception {
-    WindowRunner r = (endpoint, window) -> runs.add(new Run(id, window));
-    List<MonitorScheduler.Job> jobs = List.of(new MonitorScheduler.Job("signs", "* * * * * ?", Duration.ofSeconds(-1), Duration.ZERO));
+    return node(id, runs, "signs", "* * * * * ?", Duration.ofSeconds(-1), Duration.ofSeconds(60));
+  }
+
+  private static MonitorScheduler node(String id, Queue<Run> runs, String endpoint, String cron, Duration start,
+      Duration misfire) throws Exception {
+    WindowRunner r = (e, window) -> runs.add(new Run(id, window));
+    List<MonitorScheduler.Job> jobs = List.of(new MonitorScheduler.Job(endpoint, cron, start, Duration.ZERO));
     MonitorScheduler.Store store = new MonitorScheduler.Store(stack.postgresJdbcUrl(), stack.postgresUser(),
-        stack.postgresPassword(), id, Duration.ofMillis(1000));
-    return MonitorScheduler.create(jobs, Map.of("signs", r), store);
+        stack.postgresPassword(), id, Duration.ofMillis(2000), misfire);
+    return MonitorScheduler.create(jobs, Map.of(endpoint, r), store);
+  }
+
+  @Test
+  void firesMissedWhileEveryReplicaWasDownRunOnceForTheLatestMissedWindow() throws Exception {
+    Queue<Run> runs = new ConcurrentLinkedQueue<>();
+    MonitorScheduler first = node("only-1", runs, "missed", "0/4 * * * * ?", Duration.ofSeconds(-4), Duration.ofSeconds(1));
+    first.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 1);
+    first.close();
+    int before = runs.size();
+    java.time.Instant down = java.time.Instant.now();
+    Thread.sleep(10_500); // two or three 4-second fires missed, each by more than the 1 s threshold
+    MonitorScheduler second = node("only-2", runs, "missed", "0/4 * * * * ?", Duration.ofSeconds(-4), Duration.ofSeconds(1));
+    java.time.Instant up = java.time.Instant.now();
+    try {
+      second.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= before + 1);
+      Thread.sleep(500);
+    } finally {
+      second.close();
+    }
+    List<Window> after = runs.stream().skip(before).map(Run::window).toList();
+    // Exactly one run covers the downtime: the latest cron window before the restart, on the grid.
+    List<Window> catchUp = after.stream().filter(w -> w.end().isBefore(up.plusMillis(1))).toList();
+    assertThat(catchUp).hasSize(1);
+    Window w = catchUp.get(0);
+    assertThat(w.length()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(w.end().getEpochSecond() % 4).isZero();
+    assertThat(w.end()).isAfter(down.plusSeconds(4));
   }
 
   @Test
@@ -57,7 +91,7 @@ class ClusteredSchedulerTest {
       b.close();
     }
     List<Window> windows = runs.stream().map(Run::window).toList();
-    assertThat(windows).doesNotHaveDuplicates();
+    assertThat(windows).as(runs.toString()).doesNotHaveDuplicates();
     assertThat(windows).allSatisfy(w -> assertThat(w.length()).isEqualTo(Duration.ofSeconds(1)));
   }
 }

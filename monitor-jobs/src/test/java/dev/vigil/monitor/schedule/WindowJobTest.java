@@ -19,6 +19,8 @@ class WindowJobTest {
     assertThat(WindowJob.alignedFireTime("0 0 * * * ?", recovered)).isEqualTo(Instant.parse("2026-11-22T10:00:00Z"));
     assertThat(WindowJob.alignedFireTime("0 0 0/6 * * ?", recovered)).isEqualTo(Instant.parse("2026-11-22T06:00:00Z"));
     assertThat(WindowJob.alignedFireTime("0 0 0 * * ?", recovered)).isEqualTo(Instant.parse("2026-11-22T00:00:00Z"));
+    assertThat(WindowJob.alignedFireTime("* * * * * ?", Instant.parse("2026-11-22T10:37:12.345Z")))
+        .isEqualTo(Instant.parse("2026-11-22T10:37:12Z"));
     Instant onTime = Instant.parse("2026-11-22T11:00:00Z");
     assertThat(WindowJob.alignedFireTime("0 0 * * * ?", onTime)).isEqualTo(onTime);
   }
