@@ -92,13 +92,20 @@ class CaptureEndToEndTest {
     };
   }
 
+  /** Slowest request seen by {@link #send} since the last reset, in nanoseconds. */
+  private static final java.util.concurrent.atomic.AtomicLong slowestNanos = new java.util.concurrent.atomic.AtomicLong();
+
   /** Sends calls with bounded concurrency; returns id -> response (status + body). */
   private static Map<String, HttpResponse<byte[]>> send(URI base, List<Call> calls, int concurrency) throws Exception {
     Semaphore permits = new Semaphore(concurrency);
     Map<String, CompletableFuture<HttpResponse<byte[]>>> futures = new HashMap<>();
     for (Call c : calls) {
       permits.acquire();
-      futures.put(c.id(), http.sendAsync(c.build(base), HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> permits.release()));
+      long start = System.nanoTime();
+      futures.put(c.id(), http.sendAsync(c.build(base), HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
+        slowestNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+        permits.release();
+      }));
     }
     Map<String, HttpResponse<byte[]>> out = new HashMap<>();
     for (var e : futures.entrySet()) {
@@ -211,9 +218,12 @@ class CaptureEndToEndTest {
       URI base = URI.create("http://127.0.0.1:" + agent.port());
       List<HttpResponse<byte[]>> all = new ArrayList<>(send(base, calls.subList(0, 100), 4).values());
       stack.stopKafka();
+      slowestNanos.set(0);
       all.addAll(send(base, calls.subList(100, 200), 4).values());
       stack.stopS3();
       all.addAll(send(base, calls.subList(200, 300), 4).values());
+      // the request path never waits for a sink: no request was slow while they were down
+      assertThat(Duration.ofNanos(slowestNanos.get())).isLessThan(Duration.ofSeconds(2));
       assertThat(agent.spooledBytes()).isPositive();
       stack.startKafka();
       stack.startS3();
