@@ -37,6 +37,12 @@ import java.util.Map;
  * </ul>
  */
 public final class OutputParser {
+  /**
+   * Largest class index accepted from a response (class-index and top-k formats): statistics keep
+   * an array slot per class, so a corrupt index like 2147483647 must not size that array.
+   */
+  public static final int MAX_CLASSES = 100_000;
+
   private static final JsonFactory STREAMING =
       JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
   private static final String[] VECTOR_FIELDS = {"probabilities", "scores", "probs", "logits", "output"};
@@ -413,11 +419,11 @@ public final class OutputParser {
   /** A class given as an index (number or numeric text) or as a label from the labels file. */
   private int classOf(JsonNode c) throws OutputParseException {
     if (c.isIntegralNumber()) {
-      int i = c.intValue();
-      if (i < 0) {
-        throw new OutputParseException("class index " + i + " is negative");
+      long i = c.longValue();
+      if (i < 0 || i >= MAX_CLASSES) {
+        throw new OutputParseException("class index " + i + " is outside [0, " + MAX_CLASSES + ")");
       }
-      return i;
+      return (int) i;
     }
     if (c.isTextual()) {
       String t = c.textValue();
@@ -425,7 +431,8 @@ public final class OutputParser {
       if (i >= 0) {
         return i;
       }
-      if (!t.isEmpty() && t.chars().allMatch(Character::isDigit) && t.length() < 10) {
+      if (!t.isEmpty() && t.chars().allMatch(Character::isDigit) && t.length() < 10
+          && Integer.parseInt(t) < MAX_CLASSES) {
         return Integer.parseInt(t);
       }
       throw new OutputParseException(

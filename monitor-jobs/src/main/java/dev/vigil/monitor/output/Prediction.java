@@ -50,6 +50,10 @@ public record Prediction(int[] topClasses, double[] topScores, double entropy) {
    * Ties keep the lower index first so the result does not depend on anything but the vector.
    */
   public static Prediction fromVector(double[] p) {
+    if (p.length > OutputParser.MAX_CLASSES) {
+      throw new IllegalArgumentException(
+          "score vector has " + p.length + " classes, more than " + OutputParser.MAX_CLASSES);
+    }
     int k = Math.min(KEPT, p.length);
     int[] idx = new int[k];
     double[] val = new double[k];

@@ -129,6 +129,14 @@ class OutputParserTest {
   }
 
   @Test
+  void rejectsAbsurdClassIndicesInsteadOfSizingArraysByThem() {
+    assertThatThrownBy(() -> parse(OutputSpec.of(OutputFormat.CLASS_INDEX), "2147483647"))
+        .isInstanceOf(OutputParseException.class).hasMessageContaining("outside [0, 100000)");
+    assertThatThrownBy(() -> parse(OutputSpec.of(OutputFormat.TOP_K), "[{\"class\":-1,\"score\":0.9}]"))
+        .isInstanceOf(OutputParseException.class);
+  }
+
+  @Test
   void rejectsBodiesThatAreNotJsonOrNotInTheFormat() {
     OutputParser probs = new OutputParser(OutputSpec.of(OutputFormat.PROBABILITIES));
     assertThatThrownBy(() -> probs.parse("<html>502 Bad Gateway</html>".getBytes(StandardCharsets.UTF_8)))
