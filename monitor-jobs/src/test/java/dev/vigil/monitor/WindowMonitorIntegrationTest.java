@@ -258,6 +258,35 @@ class WindowMonitorIntegrationTest {
   }
 
   @Test
+  void baselineRoundTripsThroughS3AndJudgesTheSkewedWindowAgainstTheBalancedOne() throws Exception {
+    dev.vigil.monitor.baseline.BaselineStore store = new dev.vigil.monitor.baseline.BaselineStore(s3);
+    MonitorReport balanced = monitor(BALANCED, s3Source(BALANCED), null, null, List.of()).analyze(W);
+    String location = "s3://" + stack.s3Bucket() + "/baselines/signs/";
+    store.write(location, new dev.vigil.monitor.baseline.Baseline(balanced.statistics(), Constraints.defaults()));
+    dev.vigil.monitor.baseline.Baseline back = store.read(location);
+    assertThat(back.statistics()).isEqualTo(balanced.statistics());
+    assertThat(back.constraints()).isEqualTo(Constraints.defaults());
+
+    MonitorReport judged = new WindowMonitor(SKEWED, "v1", OutputSpec.of(OutputFormat.PROBABILITIES), s3Source(SKEWED),
+        Constraints.defaults(), back, 4, null, null, List.of(), Clock.systemUTC()).analyze(W);
+    assertThat(judged.violations()).extracting(Violation::type)
+        .containsExactly(ViolationType.CLASS_SHARE_EXCEEDED, ViolationType.CLASS_DISTRIBUTION_DRIFT);
+    Violation share = judged.violations().get(0);
+    assertThat(share.baselineValue()).isEqualTo(10 / 430.0);
+    Violation drift = judged.violations().get(1);
+    assertThat(drift.value()).isEqualTo(0.805 - 10 / 430.0, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(judged.flaggedSamples()).filteredOn(f -> f.violation() == ViolationType.CLASS_DISTRIBUTION_DRIFT)
+        .hasSize(4).allSatisfy(f -> assertThat(f.predictedClass()).isEqualTo(14));
+    assertThatThrownByMissing(store);
+  }
+
+  private static void assertThatThrownByMissing(dev.vigil.monitor.baseline.BaselineStore store) {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.read("s3://" + stack.s3Bucket() + "/no-such-baseline"))
+        .isInstanceOf(dev.vigil.monitor.baseline.BaselineException.class)
+        .hasMessageContaining("does not exist; create it with `vigil baseline --out");
+  }
+
+  @Test
   void balancedWindowYieldsNoViolation() throws Exception {
     MonitorReport r = monitor(BALANCED, kafkaSource(BALANCED), null, null, List.of()).analyze(W);
     assertThat(r.statistics().count()).isEqualTo(430);
