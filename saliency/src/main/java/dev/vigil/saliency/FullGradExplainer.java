@@ -119,8 +119,26 @@ public final class FullGradExplainer implements AutoCloseable {
     }
     Provenance provenance = new Provenance(graph.sha256(), graph.originalOpset(), "FullGrad", sessions.device(),
         sessions.deviceNote(), options.intraOpThreads(), started, Duration.ofNanos(System.nanoTime() - t0),
-        targets.clone(), targetsOrNull != null);
+        targets.clone(), targetsOrNull != null, sha256(batch.data()));
     return new SaliencyResult(logits, k, targets, maps, batch.n(), batch.h(), batch.w(), provenance);
+  }
+
+  private static String sha256(float[] data) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      for (float v : data) {
+        if (!chunk.hasRemaining()) {
+          digest.update(chunk.flip());
+          chunk.clear();
+        }
+        chunk.putFloat(v);
+      }
+      digest.update(chunk.flip());
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private void run(OrtSession session, ImageTensor batch, int from, int to, long[] request, int k,

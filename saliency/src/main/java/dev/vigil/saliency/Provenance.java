@@ -17,16 +17,18 @@ import java.util.Arrays;
  * @param elapsed wall time of the whole call
  * @param targets the class explained per image (given, or the argmax)
  * @param targetsGiven whether the caller chose the targets
+ * @param inputSha256 hex SHA-256 of the input batch (float32 little-endian, NCHW), so a map is tied to its input
  */
 public record Provenance(String modelSha256, long opset, String method, String device, String deviceNote,
-    int intraOpThreads, Instant startedAt, Duration elapsed, int[] targets, boolean targetsGiven) {
+    int intraOpThreads, Instant startedAt, Duration elapsed, int[] targets, boolean targetsGiven,
+    String inputSha256) {
 
   @Override
   public boolean equals(Object o) {
     return o instanceof Provenance p && p.modelSha256.equals(modelSha256) && p.opset == opset
         && p.method.equals(method) && p.device.equals(device) && p.deviceNote.equals(deviceNote)
         && p.intraOpThreads == intraOpThreads && p.startedAt.equals(startedAt) && p.elapsed.equals(elapsed)
-        && Arrays.equals(p.targets, targets) && p.targetsGiven == targetsGiven;
+        && Arrays.equals(p.targets, targets) && p.targetsGiven == targetsGiven && p.inputSha256.equals(inputSha256);
   }
 
   @Override
@@ -39,6 +41,7 @@ public record Provenance(String modelSha256, long opset, String method, String d
     return "Provenance[model sha256=" + modelSha256 + ", opset=" + opset + ", method=" + method
         + ", device=" + device + (deviceNote.isEmpty() ? "" : " (" + deviceNote + ")")
         + ", threads=" + intraOpThreads + ", at=" + startedAt + ", took=" + elapsed.toMillis() + " ms"
-        + ", targets=" + Arrays.toString(targets) + (targetsGiven ? " (given)" : " (argmax)") + "]";
+        + ", targets=" + Arrays.toString(targets) + (targetsGiven ? " (given)" : " (argmax)")
+        + ", input sha256=" + inputSha256 + "]";
   }
 }

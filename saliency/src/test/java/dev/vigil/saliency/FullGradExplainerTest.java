@@ -72,6 +72,8 @@ class FullGradExplainerTest {
       assertThat(p.targetsGiven()).isFalse();
       assertThat(p.targets()).containsExactly(r.targets());
       assertThat(p.intraOpThreads()).isEqualTo(2);
+      assertThat(p.inputSha256()).hasSize(64);
+      assertThat(e.explain(x.slice(0, 1), null).provenance().inputSha256()).isNotEqualTo(p.inputSha256());
     }
   }
 

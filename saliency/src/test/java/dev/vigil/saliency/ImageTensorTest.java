@@ -36,7 +36,7 @@ class ImageTensorTest {
   @Test
   void resultsCheckTheirDimensionsAndGiveProbabilities() {
     Provenance p = new Provenance("ab", 17, "FullGrad", "cpu", "", 1, java.time.Instant.EPOCH,
-        java.time.Duration.ZERO, new int[] {0}, false);
+        java.time.Duration.ZERO, new int[] {0}, false, "cd");
     SaliencyResult r = new SaliencyResult(new float[] {0, (float) Math.log(3)}, 2, new int[] {1}, new float[4], 1,
         2, 2, p);
     assertThat(r.probabilities(0)).containsExactly(new float[] {0.25f, 0.75f},
