@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -257,8 +256,8 @@ public final class OutputParser {
       }
     }
     JsonNode only = null;
-    for (Iterator<Map.Entry<String, JsonNode>> it = item.fields(); it.hasNext(); ) {
-      JsonNode v = it.next().getValue();
+    for (Map.Entry<String, JsonNode> field : item.properties()) {
+      JsonNode v = field.getValue();
       if (v.isArray() && !v.isEmpty() && v.get(0).isNumber()) {
         if (only != null) {
           throw new OutputParseException(
