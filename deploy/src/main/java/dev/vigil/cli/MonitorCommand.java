@@ -16,6 +16,7 @@ import dev.vigil.monitor.report.ReportKeys;
 import dev.vigil.monitor.schedule.MonitorScheduler;
 import dev.vigil.monitor.schedule.WindowRunner;
 import dev.vigil.monitor.window.Window;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -56,6 +57,10 @@ final class MonitorCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration file (required to run the scheduler).")
   Path config;
 
+  @Option(names = "--reports-dir", paramLabel = "DIR", defaultValue = "./vigil-data/reports",
+      description = "Local copies of report.html and heatmaps (S3 gets them too). Default: ${DEFAULT-VALUE}")
+  Path reportsDir;
+
   /** Released by the shutdown hook, or by {@link #stop()} (tests). */
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -74,7 +79,9 @@ final class MonitorCommand implements Callable<Integer> {
     MonitorConfig m = cfg.monitor();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PrintWriter out = spec.commandLine().getOut();
-    try (MonitorRuntime runtime = new MonitorRuntime(cfg, new MonitorMetrics(registry), List.of(), true, Clock.systemUTC())) {
+    try (ReportPipeline pipeline = new ReportPipeline(cfg, registry, reportsDir, Clock.systemUTC());
+        MonitorRuntime runtime = new MonitorRuntime(cfg, new MonitorMetrics(registry), List.of(pipeline.listener()), true,
+            Clock.systemUTC())) {
       Map<String, WindowRunner> runners = new HashMap<>();
       List<MonitorScheduler.Job> jobs = new ArrayList<>();
       for (EndpointConfig e : cfg.endpoints()) {
@@ -135,8 +142,17 @@ final class MonitorCommand implements Callable<Integer> {
         description = "The window, e.g. 2026-11-22T10:00:00Z/PT1H (or START/END).")
     String window;
 
-    @Option(names = "--dry-run", description = "Print the report without writing it to S3 or Kafka.")
+    @Option(names = "--dry-run", description = "Print the report without writing it to S3 or Kafka, replaying or alerting.")
     boolean dryRun;
+
+    @Option(names = "--reports-dir", paramLabel = "DIR", defaultValue = "./vigil-data/reports",
+        description = "Local copies of report.html and heatmaps (S3 gets them too). Default: ${DEFAULT-VALUE}")
+    Path reportsDir;
+
+    @Option(names = "--alert-timeout", paramLabel = "DURATION", defaultValue = "PT60S",
+        description = "How long to wait for the heatmaps and the alert to be delivered before exiting;"
+            + " undelivered alerts stay in alerts.outbox for the next run. Default: ${DEFAULT-VALUE}")
+    java.time.Duration alertTimeout;
 
     @Option(names = "--json", description = "Print the whole report.json on stdout instead of a summary.")
     boolean json;
@@ -145,7 +161,11 @@ final class MonitorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       Window w = parseWindow(spec, window);
       VigilConfig cfg = ConfigLoader.load(config);
-      try (MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), !dryRun, Clock.systemUTC())) {
+      // A dry run only prints: no report written, no replay, no alert.
+      try (ReportPipeline pipeline = dryRun ? null
+              : new ReportPipeline(cfg, new SimpleMeterRegistry(), reportsDir, Clock.systemUTC());
+          MonitorRuntime runtime = new MonitorRuntime(cfg, null, pipeline == null ? List.of() : List.of(pipeline.listener()),
+              !dryRun, Clock.systemUTC())) {
         WindowMonitor monitor = monitor(spec, runtime, endpoint);
         MonitorReport r;
         try (WindowProgress progress = new WindowProgress(spec.commandLine().getErr(), "reading " + endpoint + " " + w)) {
@@ -162,6 +182,13 @@ final class MonitorCommand implements Callable<Integer> {
           }
         }
         out.flush();
+        if (pipeline != null) {
+          boolean delivered = pipeline.awaitIdle(alertTimeout);
+          spec.commandLine().getErr().println(delivered
+              ? "alerts: delivered (or nothing to send); report.html under " + reportsDir
+              : "alerts: " + pipeline.pendingAlerts() + " alert(s) still waiting in " + cfg.alerts().outbox()
+                  + " (is SMTP reachable?); the next vigil monitor run delivers them");
+        }
       }
       return VigilCli.EXIT_OK;
     }

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,8 @@ public final class AlertDispatcher implements AutoCloseable {
   private final Counter suppressed;
   private final Thread thread;
   private volatile boolean closed;
+  /** Offers queued or being handled; lets {@link #awaitIdle} tell "queued" from "done". */
+  private final AtomicInteger unhandled = new AtomicInteger();
 
   private AlertDispatcher(Builder b, Outbox outbox, DedupLedger ledger) {
     this.queue = new ArrayBlockingQueue<>(b.queueCapacity);
@@ -153,7 +156,9 @@ public final class AlertDispatcher implements AutoCloseable {
       log.warn("Alert dispatcher is closed; dropped the alert content of endpoint {}", pending.endpoint());
       return Offer.CLOSED;
     }
+    unhandled.incrementAndGet();
     if (!queue.offer(pending)) {
+      unhandled.decrementAndGet();
       droppedFull.increment();
       log.warn("Alert queue is full ({} entries); dropped the content of endpoint {}", queue.size(), pending.endpoint());
       return Offer.QUEUE_FULL;
@@ -165,6 +170,25 @@ public final class AlertDispatcher implements AutoCloseable {
     droppedClosed.increment();
     log.warn("Ignored a null alert content");
     return Offer.CLOSED;
+  }
+
+  /**
+   * Waits until everything offered so far has been handled and the outbox holds nothing that is
+   * due, for one-shot commands that exit right after offering (a long-running process never needs
+   * it: the outbox is retried for as long as it runs).
+   *
+   * @return true when nothing is pending; false on time-out (messages stay in the outbox and the
+   *     next dispatcher over the same directory delivers them)
+   */
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (unhandled.get() > 0 || outbox.pendingCount() > 0) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(Math.min(pollMillis, 100));
+    }
+    return true;
   }
 
   /** Messages waiting in the outbox (not yet accepted by their server). */
@@ -204,7 +228,11 @@ public final class AlertDispatcher implements AutoCloseable {
       try {
         Pending pending = queue.poll(pollMillis, TimeUnit.MILLISECONDS);
         while (pending != null) {
-          handle(pending);
+          try {
+            handle(pending);
+          } finally {
+            unhandled.decrementAndGet();
+          }
           pending = queue.poll();
         }
         if (closed) {

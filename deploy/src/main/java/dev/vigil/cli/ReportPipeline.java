@@ -1,0 +1,115 @@
+package dev.vigil.cli;
+
+import dev.vigil.alerts.Alerts;
+import dev.vigil.alerts.HeatmapItem;
+import dev.vigil.alerts.delivery.AlertDispatcher;
+import dev.vigil.alerts.monitor.AlertingReportListener;
+import dev.vigil.alerts.monitor.SaliencyAdapter;
+import dev.vigil.alerts.report.ReportPublisher;
+import dev.vigil.capture.format.CaptureRecordCodec;
+import dev.vigil.config.VigilConfig;
+import dev.vigil.monitor.MonitorRuntime;
+import dev.vigil.monitor.flag.CaptureFetcher;
+import dev.vigil.monitor.report.MonitorReport;
+import dev.vigil.monitor.report.ReportListener;
+import dev.vigil.saliency.replay.ReportReplay;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What happens to a finished window report after the monitor has published it: the flagged
+ * samples are replayed through FullGrad (when {@code saliency.model} is set) and the alert goes
+ * out with the heatmaps (email, webhook). design.md's flow: monitor-jobs → saliency → alerts.
+ *
+ * <p>The replay runs on the alerts thread (inside the dispatcher's content supplier), so a slow
+ * model never holds up the monitor's Quartz thread. A failed replay costs the heatmaps, never
+ * the alert.
+ */
+final class ReportPipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReportPipeline.class);
+
+  private final S3Client s3;
+  private final CaptureFetcher fetcher;
+  private final ReportReplay replay;
+  private final AlertDispatcher dispatcher;
+  private final ReportListener listener;
+
+  /**
+   * @param reportsDir local root for report.html and heatmap copies
+   * @throws Exception when the model cannot be opened or the outbox cannot be created; what was
+   *     already opened is closed first
+   */
+  ReportPipeline(VigilConfig config, MeterRegistry registry, Path reportsDir, Clock clock) throws Exception {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      s3 = MonitorRuntime.s3Client(config.sinks().s3());
+      opened.add(s3);
+      fetcher = new CaptureFetcher(s3,
+          config.sinks().kafka().enabled() ? MonitorRuntime.kafkaClientProperties(config.sinks().kafka()) : null,
+          new CaptureRecordCodec());
+      opened.add(fetcher);
+      replay = new ReportReplay(config, s3, fetcher, reportsDir, clock);
+      opened.add(replay);
+      dispatcher = Alerts.dispatcher(config.alerts(), registry, new ReportPublisher(reportsDir, s3));
+    } catch (Exception | Error e) {
+      closeAll(opened);
+      throw e;
+    }
+    listener = new AlertingReportListener(dispatcher, config.sinks().s3().bucket(), config.sinks().s3().prefix(),
+        this::heatmaps);
+  }
+
+  /** The listener to hand to {@link MonitorRuntime}. */
+  ReportListener listener() {
+    return listener;
+  }
+
+  /**
+   * For one-shot runs: waits until the offered reports were replayed and their alerts delivered.
+   *
+   * @return false when something still waits in the outbox after {@code timeout}
+   */
+  boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    return dispatcher.awaitIdle(timeout);
+  }
+
+  /** Alerts still waiting in the outbox (SMTP down, backing off). */
+  int pendingAlerts() {
+    return dispatcher.pendingCount();
+  }
+
+  private List<HeatmapItem> heatmaps(MonitorReport report) {
+    if (!replay.enabled()) {
+      return List.of();
+    }
+    try {
+      return SaliencyAdapter.heatmaps(replay.replay(report));
+    } catch (Exception e) {
+      log.warn("saliency replay of {} window {} failed, the alert goes out without heatmaps: {}",
+          report.endpoint(), report.windowStart(), e.toString());
+      return List.of();
+    }
+  }
+
+  @Override
+  public void close() {
+    // The dispatcher first: it may still be replaying on its thread.
+    closeAll(List.of(dispatcher, replay, fetcher, s3));
+  }
+
+  private static void closeAll(List<? extends AutoCloseable> resources) {
+    for (AutoCloseable c : resources) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", c.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}
