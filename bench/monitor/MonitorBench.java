@@ -5,7 +5,7 @@ import dev.vigil.capture.format.CapturedBody;
 import dev.vigil.capture.format.VigilMetadata;
 import dev.vigil.monitor.WindowMonitor;
 import dev.vigil.monitor.check.Constraints;
-import dev.vigil.monitor.output.OutputFormat;
+import dev.vigil.config.OutputFormat;
 import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportJson;

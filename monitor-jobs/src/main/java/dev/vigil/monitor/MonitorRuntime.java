@@ -14,7 +14,6 @@ import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.check.DriftMethod;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.output.Labels;
-import dev.vigil.monitor.output.OutputFormat;
 import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.report.MonitorMetrics;
 import dev.vigil.monitor.report.ReportListener;
@@ -173,7 +172,7 @@ public final class MonitorRuntime implements AutoCloseable {
   /** The output spec of an endpoint, its labels file read. */
   public static OutputSpec outputSpec(EndpointConfig e) throws IOException {
     Labels labels = e.labels() == null ? Labels.none() : Labels.load(e.labels());
-    return new OutputSpec(OutputFormat.fromCode(e.output().format().configName()), e.output().pointer(),
+    return new OutputSpec(e.output().format(), e.output().pointer(),
         e.output().softmax(), labels);
   }
 

@@ -89,7 +89,7 @@ public final class WindowMonitor {
       all.merge(scans.get(i));
     }
     return ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(), source.name(),
-        output.format().code(), output.labels(), all.statistics(), all.flags(),
+        output.format().configName(), output.labels(), all.statistics(), all.flags(),
         baseline == null ? null : baseline.statistics(), constraints);
   }
 

@@ -9,7 +9,7 @@ import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
 import dev.vigil.monitor.flag.CaptureLocation;
 import dev.vigil.monitor.flag.FlaggedSample;
-import dev.vigil.monitor.output.OutputFormat;
+import dev.vigil.config.OutputFormat;
 import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.report.AdminServer;
 import dev.vigil.monitor.report.MonitorMetrics;

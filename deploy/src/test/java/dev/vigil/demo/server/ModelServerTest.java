@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vigil.monitor.output.OutputFormat;
+import dev.vigil.config.OutputFormat;
 import dev.vigil.monitor.output.OutputParser;
 import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.output.Prediction;

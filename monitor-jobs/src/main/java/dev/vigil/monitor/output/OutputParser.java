@@ -1,5 +1,6 @@
 package dev.vigil.monitor.output;
 
+import dev.vigil.config.OutputFormat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
