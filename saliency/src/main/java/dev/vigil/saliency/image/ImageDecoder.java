@@ -52,15 +52,18 @@ public final class ImageDecoder {
    *     message names the file
    */
   public static DecodedImage read(Path file) {
-    byte[] bytes;
+    return decode(readInput(file), file.toString());
+  }
+
+  /** The bytes of an input file; a missing or unreadable file is an {@link ImageDecodeException} naming it. */
+  static byte[] readInput(Path file) {
     try {
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ImageDecodeException(file + " does not exist");
     } catch (IOException e) {
       throw new ImageDecodeException(file + " cannot be read: " + e.getMessage(), e);
     }
-    return decode(bytes, file.toString());
   }
 
   /**

@@ -3,8 +3,6 @@ package dev.vigil.saliency.image;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.Npy;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -40,14 +38,7 @@ public record ModelInput(ImageTensor tensor, List<PreparedImage> images) {
    * @throws ImageDecodeException naming the file and what is wrong with it
    */
   public static ModelInput load(Path file, Preprocessor preprocessor) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ImageDecodeException(file + " does not exist");
-    } catch (IOException e) {
-      throw new ImageDecodeException(file + " cannot be read: " + e.getMessage(), e);
-    }
+    byte[] bytes = ImageDecoder.readInput(file);
     String lower = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (lower.endsWith(".npy") || startsWithNpyMagic(bytes)) {
       try {
