@@ -5,16 +5,20 @@
 #   agent100 / agent10 - through `vigil agent` at 100% / 10% sampling, Kafka + S3 sinks on the
 #             embedded stack (real broker, S3Proxy), agent JVM capped at -Xmx256m
 # for 4 KB JSON request bodies and 50 KB PNG request bodies (each answered with 4 KB of JSON),
-# at full load (wrk -c$CONNS) and paced near 1,000 req/s. Prints a markdown table; figures go to
-# bench/agent/RESULTS.md by hand.
+# at full load (wrk -c$CONNS) and at a fixed 1,000 req/s (open loop: bench/agent/Pace.java, since
+# Debian packages neither wrk2 nor a wrk with -R; latency counts from each request's due time, so
+# no coordinated omission). Prints a markdown table; figures go to bench/agent/RESULTS.md by hand.
 #
 # Usage: bench/agent/run.sh [seconds-per-run]   (needs: apt-get install -y wrk nginx)
+#   RATE=1000 paced rate; JFR_DIR=/some/dir records a JFR profile of each agent run there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR="${1:-10}"
 CONNS="${CONNS:-32}"
+RATE="${RATE:-1000}"
 JAR="${JAR:-deploy/target/vigil.jar}"
-P_DIRECT=18080 P_NGINX=18081 P_AGENT=18082 P_ADMIN=18083 P_KAFKA=19092 P_S3=19000
+B="${PORT_BASE:-18080}" # all ports are B+0..B+7 (override when another stack holds the defaults)
+P_DIRECT=$B P_NGINX=$((B+1)) P_AGENT=$((B+2)) P_ADMIN=$((B+3)) P_KAFKA=$((B+4)) P_S3=$((B+5)) P_SMTP=$((B+6)) P_IMAP=$((B+7))
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx missing: apt-get install -y nginx" >&2; exit 2; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -75,7 +79,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$WORK/req.
 [ "$code" = 200 ] || { echo "the fixed-response upstream answered $code, not 200; see $WORK/nginx-error.log" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
 
 # ---- embedded stack (Kafka + S3) ---------------------------------------------------------
-java -jar "$JAR" stack --data-dir "$WORK/stack" --kafka-port $P_KAFKA --s3-port $P_S3 --smtp-port 12525 --imap-port 12143 \
+java -jar "$JAR" stack --data-dir "$WORK/stack" --kafka-port $P_KAFKA --s3-port $P_S3 --smtp-port $P_SMTP --imap-port $P_IMAP \
   > "$WORK/stack.log" 2>&1 & PIDS+=($!)
 wait_port $P_KAFKA; wait_port $P_S3; sleep 3
 
@@ -99,7 +103,9 @@ YAML
 AGENT_PID=""
 start_agent() {
   agent_config "$1"
-  java -Xmx256m -XX:+UseG1GC -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
+  local jfr=()
+  [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/agent-$1.jfr")
+  java -Xmx256m -XX:+UseG1GC "${jfr[@]}" -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
   AGENT_PID=$!; PIDS+=($AGENT_PID)
   wait_port $P_AGENT
 }
@@ -107,15 +113,21 @@ stop_agent() { kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
 metric() { curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
 
 run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|paced)
-  local conns=$CONNS delay=0
-  if [ "$5" = paced ]; then conns=10; delay=10; fi
   local line
-  line=$(BODY="$3" CTYPE="$4" DELAY_MS=$delay wrk -t2 -c"$conns" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
-         "http://127.0.0.1:$2/predict" | grep '^RESULT')
+  if [ "$5" = paced ]; then
+    line=$("$WORK/pace" "http://127.0.0.1:$2/predict" "$3" "$4" "$RATE" "$DUR" 16 2 | grep '^RESULT')
+  else
+    line=$(BODY="$3" CTYPE="$4" DELAY_MS=0 wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
+           "http://127.0.0.1:$2/predict" | grep '^RESULT')
+  fi
   echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') |"
 }
 
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = -c10 with 10 ms think time"
+# the paced generator, compiled once (java Pace.java would recompile per run)
+javac -d "$WORK/pace-classes" bench/agent/Pace.java
+printf '#!/bin/sh\nexec java -Xss512k -XX:TieredStopAtLevel=1 -cp "%s" Pace "$@"\n' "$WORK/pace-classes" > "$WORK/pace" && chmod +x "$WORK/pace"
+
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, 2 s warm-up not counted)"
 echo
 echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx |"
 echo "|---|---|---|---:|---:|---:|---:|---:|"
@@ -141,8 +153,10 @@ for pct in 100 10; do
   hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$AGENT_PID/status)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$AGENT_PID/status)
   echo "AGENT $pct%: peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total)" >> "$WORK/agent-summary.txt"
+  echo "load after agent $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
   stop_agent
   grep -c OutOfMemoryError "$WORK/agent-$pct.log" >/dev/null && echo "AGENT $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
 done
 echo
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$WORK/agent-summary.txt"
