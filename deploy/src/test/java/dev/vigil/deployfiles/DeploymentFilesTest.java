@@ -81,6 +81,9 @@ class DeploymentFilesTest {
     }
 
     VigilConfig config() {
+      if (configText == null) {
+        throw new AssertionError(where + ": no mounted file found for --config " + option("--config"));
+      }
       return ConfigLoader.parse(configText, env);
     }
 
@@ -391,16 +394,16 @@ class DeploymentFilesTest {
     VigilContainer monitor = composeContainers().stream().filter(c -> c.runs("monitor")).findFirst().orElseThrow();
     VigilConfig cfg = monitor.config();
     Map<String, String> minio = envOf(services.path("minio"));
-    assertThat(cfg.sinks().s3().accessKeyId().reveal()).isEqualTo(minio.get("MINIO_ROOT_USER"));
-    assertThat(cfg.sinks().s3().secretAccessKey().reveal()).isEqualTo(minio.get("MINIO_ROOT_PASSWORD"));
-    assertThat(cfg.sinks().s3().endpointOverride().getHost()).isEqualTo("minio");
-    assertThat(services.path("minio-init").path("command").toString()).contains("local/" + cfg.sinks().s3().bucket());
+    assertThat(cfg.sinks().s3().accessKeyId().reveal()).as("S3 access key = MINIO_ROOT_USER").isEqualTo(minio.get("MINIO_ROOT_USER"));
+    assertThat(cfg.sinks().s3().secretAccessKey().reveal()).as("S3 secret key = MINIO_ROOT_PASSWORD").isEqualTo(minio.get("MINIO_ROOT_PASSWORD"));
+    assertThat(cfg.sinks().s3().endpointOverride().getHost()).as("S3 endpointOverride host").isEqualTo("minio");
+    assertThat(services.path("minio-init").path("command").toString()).as("minio-init creates the bucket").contains("local/" + cfg.sinks().s3().bucket());
     Map<String, String> pg = envOf(services.path("postgres"));
-    assertThat(cfg.monitor().jobStore().user()).isEqualTo(pg.get("POSTGRES_USER"));
-    assertThat(cfg.monitor().jobStore().password().reveal()).isEqualTo(pg.get("POSTGRES_PASSWORD"));
-    assertThat(cfg.monitor().jobStore().jdbcUrl()).isEqualTo("jdbc:postgresql://postgres:5432/" + pg.get("POSTGRES_DB"));
+    assertThat(cfg.monitor().jobStore().user()).as("jobStore.user = POSTGRES_USER").isEqualTo(pg.get("POSTGRES_USER"));
+    assertThat(cfg.monitor().jobStore().password().reveal()).as("jobStore.password = POSTGRES_PASSWORD").isEqualTo(pg.get("POSTGRES_PASSWORD"));
+    assertThat(cfg.monitor().jobStore().jdbcUrl()).as("jobStore.jdbcUrl names the postgres service and POSTGRES_DB").isEqualTo("jdbc:postgresql://postgres:5432/" + pg.get("POSTGRES_DB"));
     assertThat(envOf(services.path("kafka")).get("KAFKA_ADVERTISED_LISTENERS"))
-        .contains("://" + cfg.sinks().kafka().bootstrapServers());
+        .as("sinks.kafka.bootstrapServers is the advertised listener").contains("://" + cfg.sinks().kafka().bootstrapServers());
     assertThat(services.has(cfg.alerts().smtp().host())).as("alerts.smtp.host is a compose service").isTrue();
   }
 
@@ -475,7 +478,7 @@ class DeploymentFilesTest {
     String defaultServePort = VigilCli.newCommandLine().getSubcommands().get("demo").getSubcommands().get("serve")
         .getCommandSpec().findOption("--port").defaultValue();
     used.add(Integer.parseInt(defaultServePort));
-    assertThat(exposed).containsExactlyElementsOf(used);
+    assertThat(exposed).as("Dockerfile EXPOSE vs ports the containers use").containsExactlyElementsOf(used);
   }
 
   // ================================================================ helpers
