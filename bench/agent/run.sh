@@ -10,12 +10,13 @@
 # no coordinated omission). Prints a markdown table; figures go to bench/agent/RESULTS.md by hand.
 #
 # Usage: bench/agent/run.sh [seconds-per-run]   (needs: apt-get install -y wrk nginx)
-#   RATE=1000 paced rate; JFR_DIR=/some/dir records a JFR profile of each agent run there.
+#   RATE=1000 paced rate; PCTS="100 10" agent sampling percentages; JFR_DIR=/some/dir records a JFR profile of each agent run there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR="${1:-10}"
 CONNS="${CONNS:-32}"
 RATE="${RATE:-1000}"
+PCTS="${PCTS:-100 10}" # agent sampling percentages to run (0 = proxy only, no capture)
 JAR="${JAR:-deploy/target/vigil.jar}"
 B="${PORT_BASE:-18080}" # all ports are B+0..B+7 (override when another stack holds the defaults)
 P_DIRECT=$B P_NGINX=$((B+1)) P_AGENT=$((B+2)) P_ADMIN=$((B+3)) P_KAFKA=$((B+4)) P_S3=$((B+5)) P_SMTP=$((B+6)) P_IMAP=$((B+7))
@@ -120,7 +121,7 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
     line=$(BODY="$3" CTYPE="$4" DELAY_MS=0 wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
            "http://127.0.0.1:$2/predict" | grep '^RESULT')
   fi
-  echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') |"
+  echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') | $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
 # the paced generator, compiled once (java Pace.java would recompile per run)
@@ -129,8 +130,8 @@ printf '#!/bin/sh\nexec java -Xss512k -XX:TieredStopAtLevel=1 -cp "%s" Pace "$@"
 
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, 2 s warm-up not counted)"
 echo
-echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx |"
-echo "|---|---|---|---:|---:|---:|---:|---:|"
+echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | load1 after |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
 for mode in paced full; do
   for body in req.json req.png; do
     ct=application/json; [ "$body" = req.png ] && ct=image/png
@@ -138,7 +139,7 @@ for mode in paced full; do
     run_wrk nginx $P_NGINX "$WORK/$body" $ct $mode
   done
 done
-for pct in 100 10; do
+for pct in $PCTS; do
   start_agent $pct
   # warm-up (JIT), not measured
   BODY="$WORK/req.json" CTYPE=application/json DELAY_MS=0 wrk -t2 -c16 -d5s -s bench/agent/wrk-post.lua "http://127.0.0.1:$P_AGENT/predict" >/dev/null
