@@ -21,9 +21,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       StackCommand.class,
       ConfigCommand.class,
+      AgentCommand.class,
       MonitorCommand.class,
       BaselineCommand.class,
-      AgentCommand.class,
       SaliencyCommand.class,
       DemoCommand.class,
     })
