@@ -53,8 +53,9 @@ class DeploymentFilesTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   /** ${NAME} or ${NAME:-default}; {@code $${} is a literal. */
   private static final Pattern VAR = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
-  /** Read by the JVM itself, not by the Vigil config. */
+  /** Read by the JVM itself, not by the Vigil config (logback.xml's variables are added to these). */
   private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+  private static final Path LOGBACK = Path.of("src", "main", "resources", "logback.xml");
   /** Measured agent peak RSS at -Xmx256m is 433 MB (bench/agent/RESULTS.md): the limit needs heap x 1.75. */
   private static final double AGENT_LIMIT_PER_HEAP = 1.75;
 
@@ -172,7 +173,19 @@ class DeploymentFilesTest {
 
   @Test
   void everyConfigVariableIsProvidedAndEveryProvidedVariableIsUsed() throws IOException {
+    String logback = Files.readString(DEPLOY.resolve(LOGBACK));
+    Set<String> logbackVariables = variables(logback).keySet();
+    assertThat(logbackVariables).contains("VIGIL_LOG_FORMAT");
+    Set<String> appenders = new TreeSet<>();
+    Matcher a = Pattern.compile("<appender name=\"([^\"]+)\"").matcher(logback);
+    while (a.find()) {
+      appenders.add(a.group(1));
+    }
     for (VigilContainer c : vigilContainers()) {
+      if (c.env().containsKey("VIGIL_LOG_FORMAT")) {
+        assertThat(appenders).as("%s: VIGIL_LOG_FORMAT names a logback.xml appender", c.where())
+            .contains(c.env().get("VIGIL_LOG_FORMAT"));
+      }
       if (c.configText() == null) {
         continue;
       }
@@ -187,6 +200,7 @@ class DeploymentFilesTest {
       Set<String> unused = new TreeSet<>(c.env().keySet());
       unused.removeAll(refs.keySet());
       unused.removeAll(JVM_VARIABLES);
+      unused.removeAll(logbackVariables);
       assertThat(unused).as("%s: variables set for the container that its config never reads", c.where()).isEmpty();
     }
   }
