@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The monitor's admin endpoint ({@code monitor.admin}): {@code /metrics} (Prometheus text) and
- * {@code /healthz}. The JDK's HTTP server, one thread: scrapes are rare and small.
+ * The monitor's admin endpoint ({@code monitor.admin}): {@code /metrics} (Prometheus text),
+ * {@code /healthz} and {@code /readyz} (both: the scheduler is running), anything else 404. The
+ * JDK's HTTP server, one thread: scrapes are rare and small.
  */
 public final class AdminServer implements AutoCloseable {
   private final HttpServer server;
@@ -29,10 +30,16 @@ public final class AdminServer implements AutoCloseable {
       throw new IOException("cannot listen on " + host + ":" + port + " for monitor.admin: " + e.getMessage()
           + " (pick a free port)", e);
     }
-    server.createContext("/metrics", x -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-    server.createContext("/healthz", x -> {
-      boolean ok = healthy.getAsBoolean();
-      respond(x, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "not running\n");
+    // One root context: the JDK server matches contexts by prefix, so "/healthzX" would otherwise pass a probe.
+    server.createContext("/", x -> {
+      switch (x.getRequestURI().getPath()) {
+        case "/metrics" -> respond(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        case "/healthz", "/readyz" -> {
+          boolean ok = healthy.getAsBoolean();
+          respond(x, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "not running\n");
+        }
+        default -> respond(x, 404, "text/plain", "not found; try /metrics, /healthz or /readyz\n");
+      }
     });
     server.start();
   }
