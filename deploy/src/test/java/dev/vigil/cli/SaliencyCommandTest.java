@@ -20,7 +20,6 @@ import dev.vigil.saliency.SaliencyOptions;
 import dev.vigil.saliency.SaliencyResult;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -32,7 +31,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SaliencyCommandTest {
   private static final int SIZE = 16;
@@ -55,10 +53,7 @@ class SaliencyCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine cli = VigilCli.newCommandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return cli.execute(args);
+    return TestCli.capturing(out, err).execute(args);
   }
 
   private static ImageTensor tensor(int n, long seed) {

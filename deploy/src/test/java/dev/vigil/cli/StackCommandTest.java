@@ -6,7 +6,6 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.JobStoreType;
 import dev.vigil.config.VigilConfig;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -131,10 +130,7 @@ class StackCommandTest {
   }
 
   private CommandLine cli() {
-    CommandLine cli = VigilCli.newCommandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli;
+    return TestCli.capturing(out, err);
   }
 
   private void awaitOutput(String marker, CompletableFuture<Integer> exit) throws Exception {

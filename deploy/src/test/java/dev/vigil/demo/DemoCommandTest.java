@@ -2,8 +2,7 @@ package dev.vigil.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.cli.VigilCli;
-import java.io.PrintWriter;
+import dev.vigil.cli.TestCli;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code vigil demo ...} through the real command line. */
 class DemoCommandTest {
@@ -19,10 +17,7 @@ class DemoCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    CommandLine cli = VigilCli.newCommandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    return TestCli.capturing(out, err).execute(args);
   }
 
   @Test
