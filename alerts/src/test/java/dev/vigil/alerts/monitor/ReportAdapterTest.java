@@ -10,8 +10,7 @@ import dev.vigil.alerts.Severity;
 import dev.vigil.alerts.ViolationLine;
 import dev.vigil.alerts.delivery.Alert;
 import dev.vigil.alerts.delivery.AlertDispatcher;
-import dev.vigil.alerts.delivery.Channel;
-import dev.vigil.alerts.delivery.SendResult;
+import dev.vigil.alerts.delivery.RecordingChannel;
 import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.flag.CaptureLocation;
 import dev.vigil.monitor.flag.FlagCollector;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -100,25 +98,9 @@ class ReportAdapterTest {
 
   @Test
   void listenerOffersEveryReportWithoutBlockingAndHeatmapsRunOnTheAlertsThread() throws Exception {
-    List<Alert> rendered = new CopyOnWriteArrayList<>();
     List<String> heatmapThreads = new CopyOnWriteArrayList<>();
-    Channel recording = new Channel() {
-      @Override
-      public String name() {
-        return "recording";
-      }
-
-      @Override
-      public Optional<byte[]> render(Alert alert) {
-        rendered.add(alert);
-        return Optional.of(new byte[] {1});
-      }
-
-      @Override
-      public SendResult send(byte[] payload) {
-        return SendResult.accepted("ok");
-      }
-    };
+    RecordingChannel recording = new RecordingChannel();
+    List<Alert> rendered = recording.rendered();
     try (AlertDispatcher d = AlertDispatcher.builder().outbox(outbox).pollInterval(Duration.ofMillis(20))
         .channel(recording).build()) {
       AlertingReportListener listener = new AlertingReportListener(d, "vigil", "capture", r -> {

@@ -7,8 +7,7 @@ import dev.vigil.alerts.AlertContent;
 import dev.vigil.alerts.Fixtures;
 import dev.vigil.alerts.delivery.Alert;
 import dev.vigil.alerts.delivery.AlertDispatcher;
-import dev.vigil.alerts.delivery.Channel;
-import dev.vigil.alerts.delivery.SendResult;
+import dev.vigil.alerts.delivery.RecordingChannel;
 import dev.vigil.stack.EmbeddedStack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,24 +78,8 @@ class ReportPublisherTest {
 
   @Test
   void alertStillGoesOutWhenS3IsDown() throws Exception {
-    List<Alert> rendered = new CopyOnWriteArrayList<>();
-    Channel recording = new Channel() {
-      @Override
-      public String name() {
-        return "recording";
-      }
-
-      @Override
-      public Optional<byte[]> render(Alert alert) {
-        rendered.add(alert);
-        return Optional.of(new byte[] {1});
-      }
-
-      @Override
-      public SendResult send(byte[] payload) {
-        return SendResult.accepted("ok");
-      }
-    };
+    RecordingChannel recording = new RecordingChannel();
+    List<Alert> rendered = recording.rendered();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     S3Client impatient = S3Client.builder()
         .endpointOverride(stack.s3Endpoint())
