@@ -25,9 +25,10 @@ import java.util.Set;
  * gradient is the Sum of their contributions (the multivariate chain rule). Because every image of a batch only
  * influences its own logits, one sweep gives every image's gradient at once.
  *
- * <p>Only tensors that depend on the image input are differentiated ("active"); weights and shape computations
- * are left alone, so Shape/Gather/Concat chains of exporters need no derivatives. Gradients with respect to
- * parameters could be added by marking initializers active.
+ * <p>Only tensors that depend on the roots are differentiated ("active"): by default the image input, so weights
+ * and shape computations are left alone and Shape/Gather/Concat chains of exporters need no derivatives. For
+ * training, the roots are the parameters (initializers that are also fed as graph inputs); then the rules of
+ * Conv, Gemm and the arithmetic ops emit weight and bias gradients as well.
  */
 public final class Backpropagation {
 
@@ -55,14 +56,25 @@ public final class Backpropagation {
    *     gradient path has no derivative here
    */
   public static Backpropagation run(OnnxGraph graph, TensorShapes shapes, GraphBuilder builder, String seed) {
+    return run(graph, shapes, builder, seed, Set.of(graph.input()));
+  }
+
+  /**
+   * Emits the backward pass with respect to {@code roots}: the image input, parameters, or both. A parameter root
+   * is an initializer that the caller also feeds as a graph input, so it counts as a variable, never a constant.
+   *
+   * @throws UnsupportedOperationException as {@link #run(OnnxGraph, TensorShapes, GraphBuilder, String)}
+   */
+  public static Backpropagation run(OnnxGraph graph, TensorShapes shapes, GraphBuilder builder, String seed,
+      Set<String> roots) {
     Backpropagation bp = new Backpropagation(graph, shapes, builder);
-    bp.sweep(seed);
+    bp.sweep(seed, roots);
     return bp;
   }
 
-  private void sweep(String seed) {
+  private void sweep(String seed, Set<String> roots) {
     List<NodeProto> path = nodesReachingLogits();
-    active.add(graph.input());
+    active.addAll(roots);
     List<Boolean> differentiate = new ArrayList<>();
     for (NodeProto n : path) {
       boolean anyActive = n.getInputList().stream().anyMatch(active::contains);
@@ -76,8 +88,7 @@ public final class Backpropagation {
       forward.add(n);
     }
     if (!active.contains(graph.logits())) {
-      throw new IllegalArgumentException("the logits '" + graph.logits() + "' do not depend on the input '"
-          + graph.input() + "'");
+      throw new IllegalArgumentException("the logits '" + graph.logits() + "' do not depend on " + roots);
     }
     accumulate(graph.logits(), seed);
     for (int i = forward.size() - 1; i >= 0; i--) {

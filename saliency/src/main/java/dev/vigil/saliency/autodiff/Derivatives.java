@@ -15,7 +15,7 @@ final class Derivatives {
     m.put("Conv", new ConvVjp());
     m.put("BatchNormalization", new BatchNormVjp());
     ActivationVjp activation = new ActivationVjp();
-    for (String op : List.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish")) {
+    for (String op : List.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Sqrt")) {
       m.put(op, activation);
     }
     ArithmeticVjp arithmetic = new ArithmeticVjp();
@@ -25,6 +25,7 @@ final class Derivatives {
     m.put("MaxPool", new MaxPoolVjp());
     m.put("AveragePool", new AveragePoolVjp());
     m.put("GlobalAveragePool", new GlobalAveragePoolVjp());
+    m.put("ReduceMean", new ReduceMeanVjp());
     ReshapeVjp reshape = new ReshapeVjp();
     for (String op : List.of("Flatten", "Reshape", "Squeeze", "Unsqueeze")) {
       m.put(op, reshape);

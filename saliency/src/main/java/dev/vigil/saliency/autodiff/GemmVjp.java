@@ -4,17 +4,20 @@ import java.util.List;
 
 /**
  * Gemm: Y = alpha A'B' + beta C with A' = transA ? A^T : A and B' = transB ? B^T : B. Then
- * dL/dA' = alpha G B'^T and dL/dB' = alpha A'^T G, transposed back where A or B was transposed.
+ * dL/dA' = alpha G B'^T and dL/dB' = alpha A'^T G, transposed back where A or B was transposed;
+ * dL/dC = beta G summed over the axes C was broadcast along.
  */
 final class GemmVjp implements Vjp {
 
   @Override
   public void emit(OpNode n, GraphBuilder b) {
-    if (n.needsGradient(2)) {
-      throw n.unsupported("a bias C computed from the input is not supported");
-    }
     String g = n.gradient(0);
     float alpha = n.attrFloat("alpha", 1f);
+    if (n.needsGradient(2)) {
+      float beta = n.attrFloat("beta", 1f);
+      String scaled = beta == 1f ? g : b.op("Mul", List.of(g, b.scalar(beta)));
+      n.addGradient(2, Broadcast.reduceTo(b, scaled, n.outShape(0), n.inShape(2), n.in(2)));
+    }
     long transA = n.attrInt("transA", 0);
     long transB = n.attrInt("transB", 0);
     if (n.needsGradient(0)) {

@@ -114,6 +114,11 @@ public final class GraphBuilder {
     return reduce("ReduceSum", 13, x, axes, keepDims);
   }
 
+  /** ReduceMean over {@code axes}. */
+  public String reduceMean(String x, long[] axes, boolean keepDims) {
+    return reduce("ReduceMean", 18, x, axes, keepDims);
+  }
+
   /** ReduceMax over {@code axes}. */
   public String reduceMax(String x, long[] axes, boolean keepDims) {
     return reduce("ReduceMax", 18, x, axes, keepDims);

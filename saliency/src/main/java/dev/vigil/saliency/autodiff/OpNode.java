@@ -45,17 +45,17 @@ final class OpNode {
     return node.getOutput(i);
   }
 
-  /** Shape of input i at batch size 1. */
+  /** Shape of input i at the probed batch size. */
   long[] inShape(int i) {
     return sweep.shapes().of(in(i));
   }
 
-  /** Shape of output i at batch size 1. */
+  /** Shape of output i at the probed batch size. */
   long[] outShape(int i) {
     return sweep.shapes().of(out(i));
   }
 
-  /** Whether input i depends on the image and so needs a gradient. */
+  /** Whether input i depends on a root (the image, or a parameter being trained) and so needs a gradient. */
   boolean needsGradient(int i) {
     return !in(i).isEmpty() && sweep.isActive(in(i));
   }
@@ -81,9 +81,9 @@ final class OpNode {
     return Tensors.toFloats(t);
   }
 
-  /** Whether input i is an initializer. */
+  /** Whether input i is an initializer that is not being differentiated (a trained parameter is a variable). */
   boolean isConstant(int i) {
-    return sweep.graph().initializer(in(i)) != null;
+    return sweep.graph().initializer(in(i)) != null && !sweep.isActive(in(i));
   }
 
   /** The initializer feeding input i, or throws a clear error. */

@@ -21,8 +21,8 @@ import java.util.Set;
  * Static shapes of every tensor of a graph for one image size, found by one probe run of ONNX Runtime with every
  * node output exposed (simpler and more faithful than re-implementing ONNX shape inference).
  *
- * <p>The probe runs a batch of one: dimension 0 of every tensor derived from the image is the batch and is never
- * baked into the backward graph (it uses {@code Shape(x)} at run time instead).
+ * <p>The probe runs a batch of one (two for training): dimension 0 of every tensor derived from the image is the
+ * batch and is never baked into the backward graph (it uses {@code Shape(x)} at run time instead).
  */
 public final class TensorShapes {
 
@@ -40,6 +40,17 @@ public final class TensorShapes {
    * @throws OrtException when ONNX Runtime rejects the model or the input size
    */
   public static TensorShapes probe(OnnxGraph graph, int c, int h, int w) throws OrtException {
+    return probe(graph, 1, c, h, w);
+  }
+
+  /**
+   * Runs {@code graph} once on zeros of shape batch x c x h x w. A batch of two tells apart the tensors that carry the
+   * batch axis from batch-independent ones of leading size one (running statistics, parameters), which matters
+   * where gradients are summed over broadcast axes in training.
+   *
+   * @throws OrtException when ONNX Runtime rejects the model or the input size
+   */
+  public static TensorShapes probe(OnnxGraph graph, int batch, int c, int h, int w) throws OrtException {
     GraphProto g = graph.graph();
     Set<String> exposed = new HashSet<>();
     GraphProto.Builder b = g.toBuilder().clearOutput();
@@ -58,7 +69,7 @@ public final class TensorShapes {
       types.put(t.getName(), t.getDataType() == TensorProto.DataType.FLOAT.getNumber()
           ? OnnxJavaType.FLOAT : OnnxJavaType.UNKNOWN);
     }
-    long[] inputShape = {1, c, h, w};
+    long[] inputShape = {batch, c, h, w};
     shapes.put(graph.input(), inputShape);
     types.put(graph.input(), OnnxJavaType.FLOAT);
     OrtEnvironment env = OrtEnvironments.get();
@@ -66,7 +77,7 @@ public final class TensorShapes {
       options.setIntraOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
       try (OrtSession session = env.createSession(probeModel, options);
-          OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.allocate(c * h * w), inputShape);
+          OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.allocate(batch * c * h * w), inputShape);
           OrtSession.Result result = session.run(Map.of(graph.input(), x))) {
         for (Map.Entry<String, OnnxValue> e : result) {
           if (e.getValue() instanceof OnnxTensor t) {
@@ -80,7 +91,7 @@ public final class TensorShapes {
     return new TensorShapes(Map.copyOf(shapes), Map.copyOf(types));
   }
 
-  /** The shape of {@code name} at batch size 1. */
+  /** The shape of {@code name} at the probed batch size. */
   public long[] of(String name) {
     long[] s = shapes.get(name);
     if (s == null) {

@@ -24,13 +24,25 @@ final class Float64Interpreter {
   }
 
   private final GraphProto graph;
+  private final boolean batchStatistics;
 
   Float64Interpreter(GraphProto graph) {
+    this(graph, false);
+  }
+
+  /** @param batchStatistics BatchNormalization normalises with the batch's mean and variance (training) */
+  Float64Interpreter(GraphProto graph, boolean batchStatistics) {
     this.graph = graph;
+    this.batchStatistics = batchStatistics;
   }
 
   /** Evaluates every node on input x and returns all tensors by name. */
   Map<String, T> run(String inputName, T x) {
+    return run(inputName, x, Map.of());
+  }
+
+  /** Evaluates every node on input x with some initializers replaced, and returns all tensors by name. */
+  Map<String, T> run(String inputName, T x, Map<String, T> overrides) {
     Map<String, T> env = new HashMap<>();
     for (TensorProto t : graph.getInitializerList()) {
       int[] shape = Arrays.stream(Tensors.dims(t)).mapToInt(d -> (int) d).toArray();
@@ -38,6 +50,7 @@ final class Float64Interpreter {
           ? toDouble(Tensors.toFloats(t)) : Arrays.stream(Tensors.toLongs(t)).asDoubleStream().toArray();
       env.put(t.getName(), new T(shape, v));
     }
+    env.putAll(overrides);
     env.put(inputName, x);
     for (NodeProto n : graph.getNodeList()) {
       List<T> in = new ArrayList<>();
@@ -86,7 +99,7 @@ final class Float64Interpreter {
       case "Mul" -> List.of(broadcast(x, in.get(1), (a, b) -> a * b));
       case "Div" -> List.of(broadcast(x, in.get(1), (a, b) -> a / b));
       case "Conv" -> List.of(conv(n, x, in.get(1), in.size() > 2 ? in.get(2) : null));
-      case "BatchNormalization" -> List.of(batchNorm(n, x, in));
+      case "BatchNormalization" -> List.of(batchStatistics ? batchNormTraining(n, x, in) : batchNorm(n, x, in));
       case "MaxPool" -> List.of(pool(n, x, true));
       case "AveragePool" -> List.of(pool(n, x, false));
       case "GlobalAveragePool" -> List.of(globalAverage(x));
@@ -299,6 +312,32 @@ final class Float64Interpreter {
       int ch = (i / area) % c;
       double s = in.get(1).v()[ch] / Math.sqrt(in.get(4).v()[ch] + eps);
       out[i] = s * (x.v()[i] - in.get(3).v()[ch]) + in.get(2).v()[ch];
+    }
+    return new T(x.shape(), out);
+  }
+
+  private static T batchNormTraining(NodeProto n, T x, List<T> in) {
+    double eps = f(n, "epsilon", 1e-5);
+    int c = x.shape()[1];
+    int area = x.size() / (x.shape()[0] * c);
+    double[] mean = new double[c];
+    double[] square = new double[c];
+    for (int i = 0; i < x.size(); i++) {
+      mean[(i / area) % c] += x.v()[i];
+    }
+    int m = x.size() / c;
+    for (int ch = 0; ch < c; ch++) {
+      mean[ch] /= m;
+    }
+    for (int i = 0; i < x.size(); i++) {
+      double d = x.v()[i] - mean[(i / area) % c];
+      square[(i / area) % c] += d * d;
+    }
+    double[] out = new double[x.size()];
+    for (int i = 0; i < out.length; i++) {
+      int ch = (i / area) % c;
+      double s = in.get(1).v()[ch] / Math.sqrt(square[ch] / m + eps);
+      out[i] = s * (x.v()[i] - mean[ch]) + in.get(2).v()[ch];
     }
     return new T(x.shape(), out);
   }
