@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
       "1:the agent could not start (port in use, spool directory unusable...)",
       "2:the configuration is missing or invalid"
     })
-final class AgentCommand implements Callable<Integer> {
+public final class AgentCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -74,7 +74,7 @@ final class AgentCommand implements Callable<Integer> {
    *
    * @throws ConfigException when an endpoint has no upstream (required for the agent)
    */
-  static AgentSettings settings(VigilConfig c) {
+  public static AgentSettings settings(VigilConfig c) {
     List<String> problems = new ArrayList<>();
     List<EndpointSettings> endpoints = new ArrayList<>();
     for (int i = 0; i < c.endpoints().size(); i++) {

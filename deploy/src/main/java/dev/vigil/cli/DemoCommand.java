@@ -1,40 +1,285 @@
 package dev.vigil.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import dev.vigil.demo.attack.StopSignAttack;
+import dev.vigil.demo.scenario.DemoListener;
+import dev.vigil.demo.scenario.DemoResult;
+import dev.vigil.demo.scenario.DemoScenario;
+import dev.vigil.demo.scenario.DemoSettings;
 import dev.vigil.demo.server.ModelServer;
 import dev.vigil.demo.signs.SignClass;
 import dev.vigil.demo.signs.SignGenerator;
 import dev.vigil.demo.signs.SignImages;
 import dev.vigil.demo.signs.SignSample;
+import dev.vigil.monitor.check.Violation;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vigil demo}: the traffic-sign demo's building blocks. */
+/**
+ * {@code vigil demo}: the whole scenario in one process ({@link DemoScenario}), and the demo's
+ * building blocks as subcommands.
+ */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "The traffic-sign demo: generate synthetic sign images, serve an ONNX classifier.",
-    subcommands = {DemoCommand.Generate.class, DemoCommand.Serve.class})
-final class DemoCommand implements Runnable {
+    sortOptions = false,
+    description = {
+      "Run the whole Vigil story on this machine, nothing to install: the embedded stack (Kafka, S3, SMTP),"
+          + " the demo traffic-sign model behind the capture agent (50%% sampling), clean traffic and a"
+          + " baseline, a clean window that must stay quiet, then a window of adversarial signs (PGD,"
+          + " L-inf <= 8/255) that the model reads as Stop. The monitor finds Stop over-predicted and low"
+          + " confidence, FullGrad explains the flagged samples (with clean-vs-adversarial pairs) and the"
+          + " alert email goes out through the embedded SMTP server.",
+      "Progress on stderr; a summary with every file's path on stdout. Everything lands in --out."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the story held (quiet clean window; Stop over-predicted and low confidence found; email sent)",
+      "1:something failed or the story did not hold (the message says what; out folder not writable, port in use)",
+      "2:bad option"
+    },
+    subcommands = {DemoCommand.Generate.class, DemoCommand.Serve.class, DemoTrainCommand.class})
+final class DemoCommand implements Callable<Integer> {
+  private static final int BAR_WIDTH = 40;
+
   @Spec CommandSpec spec;
 
+  @Option(names = "--out", defaultValue = "./vigil-demo-out", paramLabel = "DIR",
+      description = "Folder for everything the demo writes: new, empty or from an earlier demo run"
+          + " (whose files are replaced). Default: ${DEFAULT-VALUE}")
+  Path out;
+
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "ONNX classifier to attack and monitor (default: the committed demo model).")
+  Path model;
+
+  @Option(names = "--baseline-requests", defaultValue = "500", paramLabel = "N",
+      description = "Clean requests the baseline is built from. Default: ${DEFAULT-VALUE}")
+  int baselineRequests;
+
+  @Option(names = "--clean-requests", defaultValue = "250", paramLabel = "N",
+      description = "Clean requests of the check window, which must raise no violation. Default: ${DEFAULT-VALUE}")
+  int cleanRequests;
+
+  @Option(names = "--attacked", defaultValue = "200", paramLabel = "N",
+      description = "Adversarial (PGD) images of non-Stop signs in the attack window. Default: ${DEFAULT-VALUE}")
+  int attacked;
+
+  @Option(names = "--attack-clean", defaultValue = "50", paramLabel = "N",
+      description = "Clean requests mixed into the attack window. Default: ${DEFAULT-VALUE}")
+  int attackClean;
+
+  @Option(names = "--sampling", defaultValue = "50", paramLabel = "PERCENT",
+      description = "The agent's sampling percent. Default: ${DEFAULT-VALUE}")
+  double sampling;
+
+  @Option(names = "--min-records", defaultValue = "60", paramLabel = "N",
+      description = "monitor.minRecords: fewer sampled predictions leave a window unjudged. Default: ${DEFAULT-VALUE}")
+  int minRecords;
+
+  @Option(names = "--seed", defaultValue = "7", paramLabel = "SEED",
+      description = "Seed of every generated image (same seed, same requests, same samples). Default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--epsilon", defaultValue = "8", paramLabel = "LEVELS",
+      description = "PGD L-inf budget in 1/255 steps, 1..8. Default: ${DEFAULT-VALUE}")
+  int epsilon;
+
+  @Option(names = "--pgd-steps", defaultValue = "24", paramLabel = "N",
+      description = "PGD steps per image at most (1/255 each). Default: ${DEFAULT-VALUE}")
+  int pgdSteps;
+
+  @Option(names = "--agent-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Capture agent port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}")
+  int agentPort;
+
+  @Option(names = "--model-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Model server port on 127.0.0.1; 0 = any free port. Default: ${DEFAULT-VALUE}")
+  int modelPort;
+
   @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing subcommand: use 'vigil demo generate' or 'vigil demo serve'");
+  public Integer call() {
+    DemoSettings settings;
+    try {
+      StopSignAttack.Settings d = StopSignAttack.Settings.DEFAULTS;
+      settings = new DemoSettings(out, model, baselineRequests, cleanRequests, attacked, attackClean, sampling,
+          minRecords, seed, agentPort, modelPort,
+          new StopSignAttack.Settings(epsilon, d.step(), pgdSteps, d.margin(), d.batchSize()));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    long started = System.nanoTime();
+    return SaliencyCommand.onOrtThread(spec, () -> {
+      DemoResult result;
+      Map<String, Level> before = quietLogs();
+      try {
+        result = new DemoScenario(settings, new Progress(err), Clock.systemUTC()).run();
+      } finally {
+        restoreLogs(before);
+      }
+      return summary(spec.commandLine().getOut(), err, result, Duration.ofNanos(System.nanoTime() - started));
+    });
+  }
+
+  private static int summary(PrintWriter o, PrintWriter err, DemoResult r, Duration elapsed) {
+    StopSignAttack.Run a = r.attack();
+    o.printf(Locale.ROOT, "vigil demo: done in %.1f s%n", elapsed.toMillis() / 1000.0);
+    o.printf(Locale.ROOT, "  attack        %d of %d non-Stop signs read as Stop (%.1f%%), L-inf mean %.2f/255,"
+            + " max %d/255; %d answered Stop through the agent%n", a.successes(), a.images().size(),
+        100 * a.successRate(), a.meanLinf(), a.maxLinf(), r.servedAsStop());
+    o.printf(Locale.ROOT, "  clean window  %d records: %s%n", r.cleanReport().statistics().records(),
+        r.cleanReport().violations().isEmpty() ? "no violations" : "violations " + DemoResult.codes(r.cleanReport()));
+    o.printf(Locale.ROOT, "  attack window %d records:%n", r.attackReport().statistics().records());
+    for (Violation v : r.attackReport().violations()) {
+      o.printf(Locale.ROOT, "    VIOLATION %s %s: value %.3f, limit %.3f%n", v.type().code(), v.featureName(),
+          v.value(), v.limit());
+    }
+    o.println("  files:");
+    line(o, "config", r.config());
+    line(o, "baseline", r.baselineDir());
+    line(o, "email (.eml)", r.eml());
+    line(o, "report.html", r.reportHtml());
+    o.printf(Locale.ROOT, "    %-13s %d files in %s%n", "heatmaps", r.heatmaps().size(),
+        r.heatmaps().isEmpty() ? "-" : r.heatmaps().get(0).getParent());
+    for (Path p : r.pairs()) {
+      line(o, "pair", p);
+    }
+    for (Path p : r.charts()) {
+      line(o, "chart", p);
+    }
+    o.flush();
+    if (!r.succeeded(SignClass.STOP.index())) {
+      err.println("vigil demo: the story did not hold: clean window " + DemoResult.codes(r.cleanReport())
+          + " (expected none), attack window " + DemoResult.codes(r.attackReport())
+          + " (expected class_share_exceeded for Stop and low_confidence), email " + (r.eml() == null ? "missing" : "sent"));
+      err.flush();
+      return VigilCli.EXIT_RUNTIME_FAILURE;
+    }
+    return VigilCli.EXIT_OK;
+  }
+
+  private static void line(PrintWriter o, String what, Path p) {
+    o.printf(Locale.ROOT, "    %-13s %s%n", what, p == null ? "-" : p);
+  }
+
+  /** Loggers lowered while the demo draws its progress bars (VIGIL_LOG_LEVEL keeps Vigil's own). */
+  private static final Map<String, Level> QUIET = Map.of("dev.vigil", Level.WARN, "kafka", Level.ERROR,
+      "org.apache.kafka", Level.ERROR);
+
+  /**
+   * Progress bars redraw in place; INFO lines and the embedded broker's start-up warnings would
+   * break them.
+   *
+   * @return the levels to restore
+   */
+  private static Map<String, Level> quietLogs() {
+    Map<String, Level> before = new java.util.HashMap<>();
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      QUIET.forEach((name, level) -> {
+        if (!name.equals("dev.vigil") || System.getenv("VIGIL_LOG_LEVEL") == null) {
+          before.put(name, context.getLogger(name).getLevel());
+          context.getLogger(name).setLevel(level);
+        }
+      });
+    }
+    return before;
+  }
+
+  private static void restoreLogs(Map<String, Level> before) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      before.forEach((name, level) -> context.getLogger(name).setLevel(level));
+    }
+  }
+
+  /**
+   * One progress line on stderr, {@code what [#####.....] done/total}, redrawn only when the bar
+   * grows (callers report every unit from several threads).
+   */
+  static final class Bar {
+    private final PrintWriter err;
+    private String what;
+    private int shown = -1;
+
+    Bar(PrintWriter err) {
+      this.err = err;
+    }
+
+    synchronized void update(String label, int done, int total) {
+      if (!label.equals(what)) {
+        end();
+        what = label;
+      }
+      int step = total == 0 ? BAR_WIDTH : (int) ((long) done * BAR_WIDTH / total);
+      if (step > shown || done == total) {
+        shown = step;
+        err.print("\r" + label + " [" + "#".repeat(step) + ".".repeat(BAR_WIDTH - step) + "] " + done + "/" + total);
+        err.flush();
+      }
+    }
+
+    /** Finishes the line of a bar that was drawn. */
+    synchronized void end() {
+      if (what != null) {
+        err.println();
+        err.flush();
+      }
+      what = null;
+      shown = -1;
+    }
+  }
+
+  /** Stages as numbered lines, details indented, steps as bars. */
+  private static final class Progress implements DemoListener {
+    private final PrintWriter err;
+    private final Bar bar;
+
+    Progress(PrintWriter err) {
+      this.err = err;
+      this.bar = new Bar(err);
+    }
+
+    @Override
+    public void stage(int number, int total, String description) {
+      synchronized (bar) {
+        bar.end();
+        err.println("[" + number + "/" + total + "] " + description);
+        err.flush();
+      }
+    }
+
+    @Override
+    public void progress(String what, int done, int total) {
+      bar.update("      " + what, done, total);
+    }
+
+    @Override
+    public void detail(String line) {
+      synchronized (bar) {
+        bar.end();
+        err.println("      " + line);
+        err.flush();
+      }
+    }
   }
 
   /** {@code vigil demo generate}: a labelled folder of synthetic sign images. */
@@ -51,8 +296,6 @@ final class DemoCommand implements Runnable {
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:images written", "1:DIR could not be written", "2:bad option"})
   static final class Generate implements Callable<Integer> {
-    private static final int BAR_WIDTH = 40;
-
     @Spec CommandSpec spec;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -79,22 +322,11 @@ final class DemoCommand implements Runnable {
             "--per-class must be 1..10000, got " + perClass);
       }
       PrintWriter stdout = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
+      Bar bar = new Bar(spec.commandLine().getErr());
       SignGenerator generator = new SignGenerator(seed);
       int total = perClass * generator.classCount();
-      AtomicInteger shown = new AtomicInteger(-1);
-      List<SignSample> samples = generator.dataset(perClass, datasetSeed, done -> {
-        int step = (int) ((long) done * BAR_WIDTH / total);
-        synchronized (shown) { // called from the rendering threads: redraw once per step
-          if (step > shown.get()) {
-            shown.set(step);
-            err.print("\rrendering [" + "#".repeat(step) + ".".repeat(BAR_WIDTH - step) + "] "
-                + done + "/" + total);
-            err.flush();
-          }
-        }
-      });
-      err.println();
+      List<SignSample> samples = generator.dataset(perClass, datasetSeed, done -> bar.update("rendering", done, total));
+      bar.end();
       SignImages.exportDataset(samples, out);
       List<BufferedImage> sheet = new ArrayList<>();
       for (int c = 0; c < generator.classCount(); c++) {

@@ -12,6 +12,7 @@ import dev.vigil.monitor.MonitorRuntime;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportListener;
+import dev.vigil.saliency.replay.ReplayReport;
 import dev.vigil.saliency.replay.ReportReplay;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * model never holds up the monitor's Quartz thread. A failed replay costs the heatmaps, never
  * the alert.
  */
-final class ReportPipeline implements AutoCloseable {
+public final class ReportPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReportPipeline.class);
 
   private final S3Client s3;
@@ -39,6 +40,16 @@ final class ReportPipeline implements AutoCloseable {
   private final ReportReplay replay;
   private final AlertDispatcher dispatcher;
   private final ReportListener listener;
+  private final Extension extension;
+
+  /**
+   * More heatmaps for a report's alert, made from its replay (the demo adds clean-vs-adversarial
+   * pairs); runs on the alerts thread after the replay. A failure costs these heatmaps only.
+   */
+  @FunctionalInterface
+  public interface Extension {
+    List<HeatmapItem> heatmaps(MonitorReport report, ReplayReport replay) throws Exception;
+  }
 
   /**
    * @param reportsDir local root for report.html and heatmap copies
@@ -46,6 +57,17 @@ final class ReportPipeline implements AutoCloseable {
    *     already opened is closed first
    */
   ReportPipeline(VigilConfig config, MeterRegistry registry, Path reportsDir, Clock clock) throws Exception {
+    this(config, registry, reportsDir, clock, null);
+  }
+
+  /**
+   * As the plain pipeline, with {@code extensionOrNull}'s heatmaps appended to each alert's.
+   *
+   * @throws Exception when the model cannot be opened or the outbox cannot be created
+   */
+  public ReportPipeline(VigilConfig config, MeterRegistry registry, Path reportsDir, Clock clock,
+      Extension extensionOrNull) throws Exception {
+    this.extension = extensionOrNull;
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       s3 = MonitorRuntime.s3Client(config.sinks().s3());
@@ -66,7 +88,7 @@ final class ReportPipeline implements AutoCloseable {
   }
 
   /** The listener to hand to {@link MonitorRuntime}. */
-  ReportListener listener() {
+  public ReportListener listener() {
     return listener;
   }
 
@@ -75,12 +97,12 @@ final class ReportPipeline implements AutoCloseable {
    *
    * @return false when something still waits in the outbox after {@code timeout}
    */
-  boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+  public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
     return dispatcher.awaitIdle(timeout);
   }
 
   /** Alerts still waiting in the outbox (SMTP down, backing off). */
-  int pendingAlerts() {
+  public int pendingAlerts() {
     return dispatcher.pendingCount();
   }
 
@@ -88,13 +110,24 @@ final class ReportPipeline implements AutoCloseable {
     if (!replay.enabled()) {
       return List.of();
     }
+    ReplayReport replayed;
     try {
-      return SaliencyAdapter.heatmaps(replay.replay(report));
+      replayed = replay.replay(report);
     } catch (Exception e) {
       log.warn("saliency replay of {} window {} failed, the alert goes out without heatmaps: {}",
           report.endpoint(), report.windowStart(), e.toString());
       return List.of();
     }
+    List<HeatmapItem> items = new ArrayList<>(SaliencyAdapter.heatmaps(replayed));
+    if (extension != null) {
+      try {
+        items.addAll(extension.heatmaps(report, replayed));
+      } catch (Exception e) {
+        log.warn("extra heatmaps of {} window {} failed, the alert goes out with the replay's only: {}",
+            report.endpoint(), report.windowStart(), e.toString());
+      }
+    }
+    return items;
   }
 
   @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.cli.TestCli;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,12 +52,39 @@ class DemoCommandTest {
     assertThat(err.toString()).contains("--per-class must be 1..10000");
     assertThat(run("demo", "serve", "--model", dir.resolve("missing.onnx").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("does not exist");
-    assertThat(run("demo")).isEqualTo(2);
+    assertThat(run("demo", "--epsilon", "9")).isEqualTo(2);
+    assertThat(err.toString()).contains("epsilon must be 1..8");
+  }
+
+  @Test
+  void demoRefusesAnOutFolderItCannotUseAndATakenPortInOneLine(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("file.txt"), "x");
+    assertThat(run("demo", "--out", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("vigil demo: --out " + file + " is a file; pass a folder");
+
+    Path foreign = Files.createDirectories(dir.resolve("foreign"));
+    Files.writeString(foreign.resolve("notes.txt"), "mine");
+    assertThat(run("demo", "--out", foreign.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("is not empty and was not written by vigil demo");
+    assertThat(foreign.resolve("notes.txt")).hasContent("mine");
+
+    assertThat(run("demo", "--out", file.resolve("sub").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("is not writable");
+
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("127.0.0.1", 0));
+      int port = taken.getLocalPort();
+      assertThat(run("demo", "--out", dir.resolve("out").toString(), "--agent-port", "" + port)).isEqualTo(1);
+      assertThat(err.toString()).contains("agent port " + port + " on 127.0.0.1 is already in use;"
+          + " stop the other process or pass --agent-port 0");
+    }
+    assertThat(out.toString()).isEmpty();
   }
 
   @Test
   void everyDemoCommandHasHelp() {
     assertThat(run("demo", "--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("--attacked").contains("--out").contains("generate");
     assertThat(run("demo", "generate", "--help")).isEqualTo(0);
     assertThat(run("demo", "serve", "--help")).isEqualTo(0);
     assertThat(out.toString()).contains("generate").contains("serve").contains("--per-class")
