@@ -126,15 +126,15 @@ class FullGradExplainerTest {
     Files.write(model, m.build(logits, 17, 3, 8, 8).toByteArray());
     assertThat(Backpropagation.supportedOps()).containsExactly("Add", "AveragePool", "BatchNormalization", "Clip",
         "Concat", "Conv", "Div", "Dropout", "Flatten", "Gemm", "GlobalAveragePool", "HardSigmoid", "HardSwish",
-        "Identity", "LeakyRelu", "LogSoftmax (last op only)", "MatMul", "MaxPool", "Mul", "Pad", "Relu", "Reshape",
-        "Sigmoid", "Softmax (last op only)", "Split", "Squeeze", "Sub", "Transpose", "Unsqueeze");
+        "Identity", "LeakyRelu", "LogSoftmax (last op only)", "MatMul", "MaxPool", "Mul", "Pad", "ReduceMean", "Relu",
+        "Reshape", "Sigmoid", "Softmax (last op only)", "Split", "Sqrt", "Squeeze", "Sub", "Transpose", "Unsqueeze");
     assertThatThrownBy(() -> FullGradExplainer.open(model, SaliencyOptions.DEFAULTS).close())
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessage("cannot differentiate op Tanh (node 'Tanh_2') on the path from input 'x' to the logits; "
             + "supported ops: Add, AveragePool, BatchNormalization, Clip, Concat, Conv, Div, Dropout, Flatten, Gemm, "
             + "GlobalAveragePool, HardSigmoid, HardSwish, Identity, LeakyRelu, LogSoftmax (last op only), MatMul, "
-            + "MaxPool, Mul, Pad, Relu, Reshape, Sigmoid, Softmax (last op only), Split, Squeeze, Sub, Transpose, "
-            + "Unsqueeze");
+            + "MaxPool, Mul, Pad, ReduceMean, Relu, Reshape, Sigmoid, Softmax (last op only), Split, Sqrt, Squeeze, "
+            + "Sub, Transpose, Unsqueeze");
   }
 
   @Test
