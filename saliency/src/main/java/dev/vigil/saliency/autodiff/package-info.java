@@ -9,8 +9,12 @@
  * {@code Vjp}: {@code ConvVjp}, {@code MaxPoolVjp}, ...) to emit dL/dX = J^T dL/dY. The batch dimension stays free:
  * shapes that involve it are read at run time with {@code Shape}.
  *
- * <p>Design notes: only tensors that depend on the image are differentiated, so shape arithmetic of exporters needs
- * no derivatives and parameter gradients can be added later by marking initializers active; an op without a rule
- * on the path to the logits fails before anything is emitted, naming the op, the node and the supported list.
+ * <p>{@link dev.vigil.saliency.autodiff.TrainingGraph} uses the same sweep with the parameters as roots: batch
+ * normalization is written out with batch statistics, the seed is the cross-entropy's (softmax - onehot) / N, and
+ * one run returns the loss, every parameter's gradient and the batch statistics (the demo trains its classifier so).
+ *
+ * <p>Design notes: only tensors that depend on the roots (the image, or the trained parameters) are differentiated,
+ * so shape arithmetic of exporters needs no derivatives; an op without a rule on the path to the logits fails
+ * before anything is emitted, naming the op, the node and the supported list.
  */
 package dev.vigil.saliency.autodiff;
