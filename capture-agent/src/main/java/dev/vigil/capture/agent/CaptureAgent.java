@@ -1,7 +1,6 @@
 package dev.vigil.capture.agent;
 
 import dev.vigil.capture.admin.AdminServer;
-import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.capture.metrics.AgentMetrics;
 import dev.vigil.capture.proxy.ProxyServer;
 import dev.vigil.capture.proxy.Route;
@@ -49,6 +48,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * The capture agent, wired by hand: proxy (event loops) -> capture buffer -> dispatcher thread ->
@@ -165,7 +165,7 @@ public final class CaptureAgent implements AutoCloseable {
     }
     opened.removeAll(sinks); // owned by their workers from here on
     workers.forEach(SinkWorker::start);
-    dispatcher = new Dispatcher(buffer, new RecordEncoder(new CaptureRecordCodec()), channels, metrics);
+    dispatcher = new Dispatcher(buffer, new RecordEncoder(), channels, metrics);
     dispatcher.start();
 
     boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -203,6 +203,9 @@ public final class CaptureAgent implements AutoCloseable {
             .forcePathStyle(s.pathStyle())
             // S3-compatible servers (S3Proxy, MinIO) may not know the newer default checksums.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            // One SHA-256 over each upload (or none over https) instead of aws-chunked SigV4
+            // signing, which copies the body chunk by chunk.
+            .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .overrideConfiguration(
                 o -> o.apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(20)));

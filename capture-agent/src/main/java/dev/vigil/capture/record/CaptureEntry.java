@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -27,16 +28,26 @@ public record CaptureEntry(
     return line.length + 96L + 2L * (endpoint.length() + variant.length() + eventId.length());
   }
 
-  /** Spool framing: the fields then the line. */
+  /** Spool framing: the fields then the line (see {@link #spoolHeader}). */
   public byte[] serialize() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(line.length + 96);
+    byte[] head = spoolHeader();
+    byte[] out = Arrays.copyOf(head, head.length + line.length);
+    System.arraycopy(line, 0, out, head.length, line.length);
+    return out;
+  }
+
+  /**
+   * The spool framing without the line: what goes in front of {@link #line()} when the two are
+   * written as one entry (so the spool does not need a copy of the line).
+   */
+  public byte[] spoolHeader() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 3 * (endpoint.length() + variant.length() + eventId.length()));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeUTF(endpoint);
       out.writeUTF(variant);
       out.writeUTF(eventId);
       out.writeLong(inferenceTimeMillis);
       out.writeInt(line.length);
-      out.write(line);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -6,14 +6,16 @@ import dev.vigil.capture.record.SampledExchange;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The thread between the event loops and the sinks: takes sampled exchanges from the
  * {@link CaptureBuffer}, encodes them (redaction, base64, JSON; CPU the event loop must not spend)
- * and submits the entry to every sink's {@link SinkChannel}. It also forces spooled data to disk
- * about once a second (see {@code SegmentSpool}'s fsync policy). Never blocks on a sink.
+ * and submits the entry to every sink's {@link SinkChannel}. Never blocks on a sink, nor on an
+ * fsync: a second thread, {@code vigil-spool-sync}, forces spooled data to disk about once a second
+ * (see {@code SegmentSpool}'s fsync policy).
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -24,6 +26,7 @@ public final class Dispatcher {
   private final List<SinkChannel> channels;
   private final AgentMetrics metrics;
   private final Thread thread;
+  private final Thread syncer;
   private volatile boolean stopping;
 
   public Dispatcher(CaptureBuffer buffer, RecordEncoder encoder, List<SinkChannel> channels, AgentMetrics metrics) {
@@ -32,14 +35,23 @@ public final class Dispatcher {
     this.channels = List.copyOf(channels);
     this.metrics = metrics;
     this.thread = new Thread(this::run, "vigil-capture-dispatcher");
+    this.syncer = new Thread(this::syncLoop, "vigil-spool-sync");
+    this.syncer.setDaemon(true);
   }
 
   public void start() {
     thread.start();
+    syncer.start();
+  }
+
+  private void syncLoop() {
+    while (!stopping) {
+      LockSupport.parkNanos(this, SYNC_INTERVAL_NANOS);
+      channels.forEach(SinkChannel::sync); // logs its own failures
+    }
   }
 
   private void run() {
-    long lastSync = System.nanoTime();
     while (true) {
       try {
         SampledExchange x = buffer.poll(TimeUnit.MILLISECONDS.toNanos(100));
@@ -47,11 +59,6 @@ public final class Dispatcher {
           dispatch(x);
         } else if (stopping) {
           break;
-        }
-        long now = System.nanoTime();
-        if (now - lastSync >= SYNC_INTERVAL_NANOS) {
-          channels.forEach(SinkChannel::sync);
-          lastSync = now;
         }
       } catch (Throwable t) { // the loop never dies
         log.error("capture dispatcher: {}", t.toString(), t);
@@ -82,5 +89,6 @@ public final class Dispatcher {
     buffer.close();
     stopping = true;
     thread.join(Math.max(1, grace.toMillis()));
+    LockSupport.unpark(syncer);
   }
 }

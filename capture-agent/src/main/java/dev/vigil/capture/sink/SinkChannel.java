@@ -83,7 +83,7 @@ public final class SinkChannel {
       spooling = true;
       boolean ok;
       try {
-        ok = spool.append(e.serialize());
+        ok = spool.append(e.spoolHeader(), e.line());
       } catch (IOException ex) {
         log.error("spool write failed for sink {}: {}; the record is dropped. Check the spool disk.", sink, ex.toString());
         ok = false;

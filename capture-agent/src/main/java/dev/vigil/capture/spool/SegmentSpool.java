@@ -2,6 +2,7 @@ package dev.vigil.capture.spool;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -37,7 +38,8 @@ import java.util.zip.CRC32C;
  * (at-least-once); a torn frame at the tail is detected by its CRC and cut off at open.
  *
  * <h2>Threads</h2>
- * All methods are synchronized: one writer (the dispatcher) and one reader (the sink thread).
+ * One writer (the dispatcher) and one reader (the sink thread); every method is synchronized except
+ * that {@link #sync()} forces the file outside the lock, so an append never waits for an fsync.
  */
 public final class SegmentSpool implements AutoCloseable {
   /** Frame header: length + CRC. */
@@ -65,6 +67,8 @@ public final class SegmentSpool implements AutoCloseable {
   private long readerSeq = -1;
   private long totalBytes;
   private boolean dirty;
+  private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(HEADER); // guarded by this
+  private static final byte[] NO_BYTES = {};
 
   /**
    * Opens (or creates) a spool in {@code dir}, recovering from a crash: segments before the cursor
@@ -158,8 +162,19 @@ public final class SegmentSpool implements AutoCloseable {
    * @return false when the spool is full (nothing written)
    * @throws IOException when the disk write fails
    */
-  public synchronized boolean append(byte[] entry) throws IOException {
-    long frame = HEADER + (long) entry.length;
+  public boolean append(byte[] entry) throws IOException {
+    return append(NO_BYTES, entry);
+  }
+
+  /**
+   * Appends one entry made of two parts, {@code head} then {@code tail}, written together (one
+   * gathering write, no copy of either): what {@link #read} returns is their concatenation.
+   *
+   * @return false when the spool is full (nothing written)
+   * @throws IOException when the disk write fails
+   */
+  public synchronized boolean append(byte[] head, byte[] tail) throws IOException {
+    long frame = HEADER + (long) head.length + tail.length;
     if (totalBytes + frame > maxBytes) {
       return false;
     }
@@ -169,7 +184,13 @@ public final class SegmentSpool implements AutoCloseable {
     long seq = segments.lastKey();
     FileChannel ch = writer(seq);
     long at = segments.get(seq);
-    writeFrame(ch, at, entry);
+    frameHeader.clear();
+    frameHeader.putInt(head.length + tail.length).putInt(crc(head, tail)).flip();
+    ByteBuffer[] parts = {frameHeader, ByteBuffer.wrap(head), ByteBuffer.wrap(tail)};
+    ch.position(at);
+    for (long left = frame; left > 0; ) {
+      left -= ch.write(parts);
+    }
     segments.put(seq, at + frame);
     totalBytes += frame;
     dirty = true;
@@ -306,12 +327,24 @@ public final class SegmentSpool implements AutoCloseable {
     return maxBytes;
   }
 
-  /** Forces written data to disk if anything was written since the last sync. */
-  public synchronized void sync() throws IOException {
-    if (dirty && writer != null) {
-      writer.force(false);
+  /**
+   * Forces written data to disk if anything was written since the last sync. The force runs
+   * without holding the spool's lock, so appends (the capture path) never wait for the disk.
+   */
+  public void sync() throws IOException {
+    FileChannel ch;
+    synchronized (this) {
+      ch = dirty ? writer : null;
+      dirty = false;
     }
-    dirty = false;
+    if (ch == null) {
+      return;
+    }
+    try {
+      ch.force(false);
+    } catch (ClosedChannelException rolledOrDeleted) {
+      // roll() forced the segment before closing it, or it was acknowledged and deleted
+    }
   }
 
   @Override
@@ -411,8 +444,13 @@ public final class SegmentSpool implements AutoCloseable {
   }
 
   private static int crc(byte[] data) {
+    return crc(NO_BYTES, data);
+  }
+
+  private static int crc(byte[] head, byte[] tail) {
     CRC32C c = new CRC32C();
-    c.update(data);
+    c.update(head);
+    c.update(tail);
     return (int) c.getValue();
   }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class RecordEncoderTest {
   private final CaptureRecordCodec codec = new CaptureRecordCodec();
-  private final RecordEncoder encoder = new RecordEncoder(codec);
+  private final RecordEncoder encoder = new RecordEncoder();
 
   private static CapturePolicy policy(List<String> redact) {
     return new CapturePolicy("signs", "v1", new Sampler(100), "X-Request-Id", CaptureMode.InputAndOutput,

@@ -1,18 +1,16 @@
 package dev.vigil.capture.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
@@ -22,8 +20,8 @@ import java.util.Locale;
  * <p>Output is exactly the design.md shape, fields in this order:
  * {@code captureData{endpointInput, endpointOutput}, eventMetadata{eventId, inferenceTime,
  * inferenceId}, eventVersion, vigil{endpoint, variant, latencyMicros, status, truncated}}; absent
- * (null) parts are omitted. Writing is streaming (no tree) because the agent's sink threads do it
- * for every sampled request.
+ * (null) parts are omitted. Writing is streaming (no tree), shared with {@link CaptureLineWriter},
+ * which the agent uses to write lines straight from body bytes ({@link RawBody}).
  *
  * <p>Parsing accepts SageMaker-written lines (no {@code vigil} object, extra fields ignored),
  * surrounding whitespace and a trailing line terminator. Anything else that is wrong throws
@@ -43,13 +41,21 @@ public final class CaptureRecordCodec {
   private final ObjectMapper mapper;
 
   public CaptureRecordCodec() {
-    this.factory =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
-            .build();
+    this.factory = newFactory();
     this.mapper =
         new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
+
+  /**
+   * The factory for reading and writing lines. Characters outside the BMP are written as their
+   * 4 UTF-8 bytes (not as an escaped surrogate pair), which is what a line written from the body's
+   * own bytes ({@link CaptureLineWriter}) holds, so both writers produce the same bytes.
+   */
+  static JsonFactory newFactory() {
+    return JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING_CHARS).build())
+        .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        .build();
   }
 
   /**
@@ -57,37 +63,7 @@ public final class CaptureRecordCodec {
    * JSONL writers append {@code '\n'}). Never contains a raw newline: strings are escaped.
    */
   public byte[] toJsonLine(CaptureRecord record) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(estimateSize(record));
-    try (JsonGenerator g = factory.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeObjectFieldStart("captureData");
-      writeBody(g, "endpointInput", record.endpointInput());
-      writeBody(g, "endpointOutput", record.endpointOutput());
-      g.writeEndObject();
-      g.writeObjectFieldStart("eventMetadata");
-      g.writeStringField("eventId", record.eventId());
-      g.writeStringField("inferenceTime", DateTimeFormatter.ISO_INSTANT.format(record.inferenceTime()));
-      if (record.inferenceId() != null) {
-        g.writeStringField("inferenceId", record.inferenceId());
-      }
-      g.writeEndObject();
-      g.writeStringField("eventVersion", record.eventVersion());
-      VigilMetadata v = record.vigil();
-      if (v != null) {
-        g.writeObjectFieldStart("vigil");
-        g.writeStringField("endpoint", v.endpoint());
-        g.writeStringField("variant", v.variant());
-        g.writeNumberField("latencyMicros", v.latencyMicros());
-        g.writeNumberField("status", v.status());
-        g.writeBooleanField("truncated", v.truncated());
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      // A ByteArrayOutputStream cannot fail; this would be a Jackson bug.
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return new CaptureLineWriter(factory, estimateSize(record)).toJsonLine(record);
   }
 
   private static int estimateSize(CaptureRecord r) {
@@ -99,20 +75,6 @@ public final class CaptureRecordCodec {
       n += r.endpointOutput().data().length() + 128L;
     }
     return (int) Math.min(n, Integer.MAX_VALUE - 16);
-  }
-
-  private static void writeBody(JsonGenerator g, String name, CapturedBody body) throws IOException {
-    if (body == null) {
-      return;
-    }
-    g.writeObjectFieldStart(name);
-    if (body.observedContentType() != null) {
-      g.writeStringField("observedContentType", body.observedContentType());
-    }
-    g.writeStringField("mode", body.mode());
-    g.writeStringField("data", body.data());
-    g.writeStringField("encoding", body.encoding());
-    g.writeEndObject();
   }
 
   /** Parses one line; see {@link #parse(byte[], int, int)}. */

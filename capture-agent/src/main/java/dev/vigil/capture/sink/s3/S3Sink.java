@@ -3,7 +3,7 @@ package dev.vigil.capture.sink.s3;
 import dev.vigil.capture.format.CaptureLayout;
 import dev.vigil.capture.record.CaptureEntry;
 import dev.vigil.capture.sink.Sink;
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +32,15 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * uploaded with multipart upload.
  */
 public final class S3Sink implements Sink {
-  /** Multipart part size and threshold (S3 needs parts of at least 5 MiB). */
+  /** Multipart part size (S3 needs parts of at least 5 MiB but the last). */
   static final int PART_BYTES = 8 * 1024 * 1024;
+  /**
+   * Objects larger than this go up in parts. Above {@code objectMaxBytes} (default 8 MB) because an
+   * object is closed after the batch that crossed that size: a single PUT for the usual 8-12 MB
+   * object rather than three multipart calls.
+   */
+  static final long MULTIPART_THRESHOLD = 4L * PART_BYTES;
+  private static final String JSONL = "application/x-ndjson";
 
   private final S3Client s3;
   private final String bucket;
@@ -49,9 +56,11 @@ public final class S3Sink implements Sink {
 
   private record GroupKey(String endpoint, String variant, long hour) {}
 
+  /** One object: its lines are kept as they are (no growing buffer) and streamed at upload. */
   private static final class Group {
     final CaptureEntry first;
-    final ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+    final List<byte[]> lines = new ArrayList<>();
+    long bytes; // JSONL size: every line plus its '\n'
     boolean uploaded;
 
     Group(CaptureEntry first) {
@@ -79,8 +88,8 @@ public final class S3Sink implements Sink {
     }
     GroupKey key = new GroupKey(e.endpoint(), e.variant(), Math.floorDiv(e.inferenceTimeMillis(), 3_600_000L));
     Group g = groups.computeIfAbsent(key, k -> new Group(e));
-    g.jsonl.writeBytes(e.line());
-    g.jsonl.write('\n');
+    g.lines.add(e.line());
+    g.bytes += e.line().length + 1;
     pending.add(e);
     pendingBytes += e.line().length + 1;
   }
@@ -103,11 +112,13 @@ public final class S3Sink implements Sink {
         continue; // a retry after a partial failure: this object is already written
       }
       String key = objectKey(e.getKey(), g.first);
-      byte[] body = g.jsonl.toByteArray();
-      if (body.length > PART_BYTES) {
-        multipart(key, body);
+      if (g.bytes > MULTIPART_THRESHOLD) {
+        multipart(key, JsonlStream.concat(g.lines, g.bytes));
       } else {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/x-ndjson"), RequestBody.fromBytes(body));
+        // Streamed from the lines: no copy of the object (RequestBody.fromBytes copies its array).
+        s3.putObject(
+            b -> b.bucket(bucket).key(key).contentType(JSONL),
+            RequestBody.fromContentProvider(() -> new JsonlStream(g.lines), g.bytes, JSONL));
       }
       g.uploaded = true;
     }
@@ -127,7 +138,7 @@ public final class S3Sink implements Sink {
 
   private void multipart(String key, byte[] body) {
     CreateMultipartUploadResponse created =
-        s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType("application/x-ndjson"));
+        s3.createMultipartUpload(b -> b.bucket(bucket).key(key).contentType(JSONL));
     String uploadId = created.uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
@@ -135,10 +146,12 @@ public final class S3Sink implements Sink {
       for (int off = 0; off < body.length; off += PART_BYTES, partNumber++) {
         int len = Math.min(PART_BYTES, body.length - off);
         int n = partNumber;
+        int from = off;
         UploadPartResponse r =
             s3.uploadPart(
                 b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(n),
-                RequestBody.fromBytes(java.util.Arrays.copyOfRange(body, off, off + len)));
+                RequestBody.fromContentProvider(
+                    () -> new ByteArrayInputStream(body, from, len), len, JSONL));
         parts.add(CompletedPart.builder().partNumber(n).eTag(r.eTag()).build());
       }
       s3.completeMultipartUpload(
