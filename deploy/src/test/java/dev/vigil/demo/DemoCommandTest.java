@@ -87,7 +87,8 @@ class DemoCommandTest {
     assertThat(out.toString()).contains("--attacked").contains("--out").contains("generate");
     assertThat(run("demo", "generate", "--help")).isEqualTo(0);
     assertThat(run("demo", "serve", "--help")).isEqualTo(0);
-    assertThat(out.toString()).contains("generate").contains("serve").contains("--per-class")
+    assertThat(run("demo", "train", "--help")).isEqualTo(0);
+    assertThat(out.toString()).contains("generate").contains("serve").contains("train").contains("--per-class")
         .contains("/predict");
   }
 }
