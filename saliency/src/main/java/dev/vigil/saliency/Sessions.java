@@ -77,6 +77,8 @@ final class Sessions {
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setIntraOpNumThreads(options.intraOpThreads());
       so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // The augmented graphs leave folded BatchNormalization weights unused; ORT would warn once per tensor.
+      so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       if (cuda) {
         so.addCUDA(0);
       }
