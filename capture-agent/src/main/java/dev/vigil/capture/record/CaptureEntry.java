@@ -56,13 +56,18 @@ public record CaptureEntry(
 
   /** @throws IOException when the bytes are not a serialized entry */
   public static CaptureEntry deserialize(byte[] data) throws IOException {
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+    return deserialize(data, 0, data.length);
+  }
+
+  /** From {@code data[off, off+len)}; copies what it keeps. */
+  public static CaptureEntry deserialize(byte[] data, int off, int len) throws IOException {
+    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data, off, len))) {
       String endpoint = in.readUTF();
       String variant = in.readUTF();
       String eventId = in.readUTF();
       long time = in.readLong();
       int n = in.readInt();
-      if (n < 0 || n > data.length) {
+      if (n < 0 || n > len) {
         throw new IOException("corrupt spool entry: line length " + n);
       }
       byte[] line = new byte[n];

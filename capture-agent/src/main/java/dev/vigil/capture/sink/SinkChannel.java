@@ -133,12 +133,8 @@ public final class SinkChannel {
         return new Batch(out, null);
       }
       if (spooling && !spool.fullyRead()) {
-        SegmentSpool.Read read = spool.read(maxEntries, maxBytes);
-        List<CaptureEntry> out = new ArrayList<>(read.entries().size());
-        for (byte[] b : read.entries()) {
-          out.add(CaptureEntry.deserialize(b));
-        }
-        return new Batch(out, read.end());
+        SegmentSpool.Read<CaptureEntry> read = spool.read(maxEntries, maxBytes, CaptureEntry::deserialize);
+        return new Batch(read.entries(), read.end());
       }
       return new Batch(List.of(), null);
     } finally {

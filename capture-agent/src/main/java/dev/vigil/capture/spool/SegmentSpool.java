@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -30,9 +31,10 @@ import java.util.zip.CRC32C;
  * the caller counts that as a drop. Nothing else is ever dropped.
  *
  * <h2>Durability (fsync policy)</h2>
- * Frames are written with positional writes (in the page cache as soon as {@code append} returns,
- * so a killed process loses nothing). Segment data is forced to disk when a segment is closed, on
- * {@link #sync()} (the owner calls it at most once a second while dirty) and on {@link #close()};
+ * Frames are written at the tail (in the page cache as soon as {@code append} returns, so a killed
+ * process loses nothing). Segment data, of the open segment and of segments closed since, is forced
+ * to disk by {@link #sync()} (the owner calls it about once a second, off the capture path) and on
+ * {@link #close()};
  * the cursor file is replaced atomically and forced on every acknowledgement. A power loss can
  * therefore lose up to about one second of spooled records, and may replay acknowledged ones
  * (at-least-once); a torn frame at the tail is detected by its CRC and cut off at open.
@@ -46,12 +48,23 @@ public final class SegmentSpool implements AutoCloseable {
   static final int HEADER = 8;
   /** Sequence number of the first segment of an empty spool; leaves room to prepend below it. */
   static final long FIRST_SEQ = 1L << 40;
+  /** Largest read buffer kept between reads. */
+  static final int KEEP_READ_BUFFER_BYTES = 1 << 20;
 
   /** A position in the spool: segment sequence number and byte offset within it. */
   public record Position(long seq, long offset) {}
 
   /** Entries read from the spool and the position just after the last one. */
-  public record Read(List<byte[]> entries, Position end) {}
+  public record Read<T>(List<T> entries, Position end) {}
+
+  /**
+   * Turns one entry's bytes, {@code buf[off, off+len)}, into what the reader keeps. The array is
+   * reused for the next entry: copy what you keep.
+   */
+  @FunctionalInterface
+  public interface Decoder<T> {
+    T decode(byte[] buf, int off, int len) throws IOException;
+  }
 
   private final Path dir;
   private final long maxBytes;
@@ -67,7 +80,11 @@ public final class SegmentSpool implements AutoCloseable {
   private long readerSeq = -1;
   private long totalBytes;
   private boolean dirty;
-  private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(HEADER); // guarded by this
+  // guarded by this: reused for every frame written or read
+  private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(HEADER);
+  private final ByteBuffer readHeader = ByteBuffer.allocateDirect(HEADER);
+  private ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
+  private final List<FileChannel> rolled = new ArrayList<>(); // closed segments, not yet forced
   private static final byte[] NO_BYTES = {};
 
   /**
@@ -234,8 +251,16 @@ public final class SegmentSpool implements AutoCloseable {
   /**
    * Reads entries from the read position (which runs ahead of the cursor until {@link #ack}).
    */
-  public synchronized Read read(int maxEntries, long maxBytes) throws IOException {
-    List<byte[]> out = new ArrayList<>();
+  public Read<byte[]> read(int maxEntries, long maxBytes) throws IOException {
+    return read(maxEntries, maxBytes, (b, off, len) -> Arrays.copyOfRange(b, off, off + len));
+  }
+
+  /**
+   * Reads entries as {@link #read(int, long)} does, through {@code decoder}: frames are read into
+   * one reused buffer, so the decoder's copy is the only one made per entry.
+   */
+  public synchronized <T> Read<T> read(int maxEntries, long maxBytes, Decoder<T> decoder) throws IOException {
+    List<T> out = new ArrayList<>();
     long bytes = 0;
     Position pos = readPos;
     while (out.size() < maxEntries && bytes < maxBytes) {
@@ -257,25 +282,33 @@ public final class SegmentSpool implements AutoCloseable {
         continue;
       }
       FileChannel ch = reader(pos.seq());
-      ByteBuffer header = ByteBuffer.allocate(HEADER);
-      readFully(ch, header, pos.offset());
-      header.flip();
-      int len = header.getInt();
-      int crc = header.getInt();
+      readHeader.clear();
+      readFully(ch, readHeader, pos.offset());
+      readHeader.flip();
+      int len = readHeader.getInt();
+      int crc = readHeader.getInt();
       if (len < 0 || pos.offset() + HEADER + len > size) {
         throw new IOException("spool segment " + segmentPath(pos.seq()) + " is corrupt at " + pos.offset());
       }
-      ByteBuffer body = ByteBuffer.allocate(len);
-      readFully(ch, body, pos.offset() + HEADER);
-      if (crc(body.array()) != crc) {
+      if (readBuffer.capacity() < len) {
+        readBuffer = ByteBuffer.allocate(Math.max(len, 2 * readBuffer.capacity()));
+      }
+      readBuffer.clear().limit(len);
+      readFully(ch, readBuffer, pos.offset() + HEADER);
+      CRC32C c = new CRC32C();
+      c.update(readBuffer.array(), 0, len);
+      if ((int) c.getValue() != crc) {
         throw new IOException("spool segment " + segmentPath(pos.seq()) + " has a bad checksum at " + pos.offset());
       }
-      out.add(body.array());
+      out.add(decoder.decode(readBuffer.array(), 0, len));
       bytes += len;
       pos = new Position(pos.seq(), pos.offset() + HEADER + len);
     }
     readPos = pos;
-    return new Read(out, pos);
+    if (readBuffer.capacity() > KEEP_READ_BUFFER_BYTES) {
+      readBuffer = ByteBuffer.allocate(KEEP_READ_BUFFER_BYTES); // one huge entry must not pin its size
+    }
+    return new Read<>(out, pos);
   }
 
   /**
@@ -333,17 +366,30 @@ public final class SegmentSpool implements AutoCloseable {
    */
   public void sync() throws IOException {
     FileChannel ch;
+    List<FileChannel> closed;
     synchronized (this) {
       ch = dirty ? writer : null;
       dirty = false;
-    }
-    if (ch == null) {
-      return;
+      closed = rolled.isEmpty() ? List.of() : new ArrayList<>(rolled);
+      rolled.clear();
     }
     try {
+      for (FileChannel c : closed) {
+        force(c);
+      }
+      if (ch != null) {
+        force(ch);
+      }
+    } finally {
+      closed.forEach(SegmentSpool::closeQuietly);
+    }
+  }
+
+  private static void force(FileChannel ch) throws IOException {
+    try {
       ch.force(false);
-    } catch (ClosedChannelException rolledOrDeleted) {
-      // roll() forced the segment before closing it, or it was acknowledged and deleted
+    } catch (ClosedChannelException deleted) {
+      // the segment was acknowledged and deleted meanwhile: nothing left to make durable
     }
   }
 
@@ -396,8 +442,7 @@ public final class SegmentSpool implements AutoCloseable {
 
   private void roll(long seq) throws IOException {
     if (writer != null) {
-      writer.force(false); // a closed segment is durable
-      closeQuietly(writer);
+      rolled.add(writer); // forced and closed by the next sync(), not on the capture path
       writer = null;
       writerSeq = -1;
     }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
@@ -14,8 +18,8 @@ import java.util.Base64;
  * Writes capture records as JSON lines (no terminator), reusing its buffers between records: the
  * writer of the agent's capture path, which writes every sampled request. Bodies given as
  * {@link RawBody} go from their bytes into the line: Base64 by the JDK encoder into a reused
- * buffer and copied into the output without an escape scan (Base64 needs none), text as UTF-8
- * bytes with only JSON's escapes applied. No String of a body is built.
+ * buffer and copied into the output without an escape scan (Base64 needs none), text as its UTF-8
+ * bytes with JSON's escapes applied, eight bytes at a time. No String of a body is built.
  *
  * <p>The output is byte for byte what {@link CaptureRecordCodec#toJsonLine} writes for the
  * equivalent {@link CaptureRecord} (same shape, field order and escapes; see design.md).
@@ -27,6 +31,9 @@ public final class CaptureLineWriter {
   /** Largest buffer kept between records. */
   static final int KEEP_BYTES = 1 << 20;
   private static final int INITIAL_BYTES = 16 * 1024;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   private final JsonFactory factory;
   private final Output out;
@@ -150,7 +157,11 @@ public final class CaptureLineWriter {
         int written = Base64.getEncoder().encode(b, base64);
         g.writeRawUTF8String(base64, 0, written);
       } else {
-        g.writeUTF8String(b, 0, b.length);
+        // The string goes straight into the output, escaped eight bytes at a time (Jackson's
+        // writeUTF8String looks at every byte): writeRawValue("") emits the ':' and nothing else.
+        g.writeRawValue("");
+        g.flush();
+        out.writeJsonString(b);
       }
     }
     g.writeStringField("encoding", encoding);
@@ -189,6 +200,66 @@ public final class CaptureLineWriter {
 
     void reset() {
       count = 0;
+    }
+
+    /**
+     * Writes UTF-8 text as a quoted JSON string with Jackson's escapes: {@code \"}, {@code \\},
+     * {@code \b \t \n \f \r}, other control characters as backslash-u-00XX (upper-case hex); nothing else.
+     */
+    void writeJsonString(byte[] s) {
+      int n = s.length;
+      ensure(n + 2);
+      buf[count++] = '"';
+      int start = 0; // first byte not yet copied
+      int i = 0;
+      while (i < n) {
+        if (i + 8 <= n && !needsEscape((long) LONGS.get(s, i))) {
+          i += 8;
+          continue;
+        }
+        for (int stop = Math.min(i + 8, n); i < stop; i++) {
+          int c = s[i];
+          if (c >= 0x20 && c != '"' && c != '\\' || c < 0) {
+            continue; // also every byte of a multi-byte character (negative)
+          }
+          write(s, start, i - start);
+          start = i + 1;
+          escape(c);
+        }
+      }
+      write(s, start, n - start);
+      ensure(1);
+      buf[count++] = '"';
+    }
+
+    private void escape(int c) {
+      ensure(6);
+      buf[count++] = '\\';
+      switch (c) {
+        case '"', '\\' -> buf[count++] = (byte) c;
+        case '\b' -> buf[count++] = 'b';
+        case '\t' -> buf[count++] = 't';
+        case '\n' -> buf[count++] = 'n';
+        case '\f' -> buf[count++] = 'f';
+        case '\r' -> buf[count++] = 'r';
+        default -> {
+          buf[count++] = 'u';
+          buf[count++] = '0';
+          buf[count++] = '0';
+          buf[count++] = HEX[c >> 4];
+          buf[count++] = HEX[c & 0xf];
+        }
+      }
+    }
+
+    /** True when one of the eight bytes is below 0x20, a quote or a backslash (SWAR test). */
+    private static boolean needsEscape(long w) {
+      long control = (w - 0x2020202020202020L) & ~w;
+      long q = w ^ 0x2222222222222222L;
+      long quote = (q - 0x0101010101010101L) & ~q;
+      long b = w ^ 0x5c5c5c5c5c5c5c5cL;
+      long backslash = (b - 0x0101010101010101L) & ~b;
+      return ((control | quote | backslash) & 0x8080808080808080L) != 0;
     }
 
     byte[] toByteArray() {

@@ -44,6 +44,29 @@ class CaptureLineWriterTest {
   }
 
   @Test
+  void escapesTextExactlyAsJacksonDoesAtEveryPosition() throws Exception {
+    String alphabet = "ab\"\\/\b\t\n\f\r\u0000\u0001\u001f\u007f \u00e9\u4e2d\ud83d\ude00{}[]:,";
+    Random rnd = new Random(17);
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder b = new StringBuilder();
+      int n = rnd.nextInt(40);
+      for (int k = 0; k < n; k++) {
+        int at = rnd.nextInt(alphabet.length());
+        if (Character.isSurrogate(alphabet.charAt(at))) {
+          b.append("\ud83d\ude00");
+        } else {
+          b.append(rnd.nextInt(3) == 0 ? alphabet.charAt(at) : 'x');
+        }
+      }
+      String text = b.toString();
+      byte[] expected = codec.toJsonLine(record(null, CapturedBody.text("text/plain", CapturedBody.OUTPUT, text)));
+      byte[] actual = raw(null, RawBody.of("text/plain", CapturedBody.OUTPUT, text.getBytes(StandardCharsets.UTF_8), true));
+      assertThat(new String(actual, StandardCharsets.UTF_8)).isEqualTo(new String(expected, StandardCharsets.UTF_8));
+      assertThat(codec.parse(actual).endpointOutput().data()).isEqualTo(text);
+    }
+  }
+
+  @Test
   void reusesItsBuffersAcrossLargeAndSmallRecords() throws Exception {
     byte[] big = new byte[3 * CaptureLineWriter.KEEP_BYTES];
     new Random(5).nextBytes(big);
