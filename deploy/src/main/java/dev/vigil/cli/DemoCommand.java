@@ -143,7 +143,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private static int summary(PrintWriter o, PrintWriter err, DemoResult r, Duration elapsed) {
     StopSignAttack.Run a = r.attack();
-    o.printf(Locale.ROOT, "vigil demo: done in %.1f s%n", elapsed.toMillis() / 1000.0);
+    o.printf(Locale.ROOT, "vigil demo: done in %.1f s (stages:", elapsed.toMillis() / 1000.0);
+    r.stageTimes().forEach((stage, took) -> o.printf(Locale.ROOT, " %s %.1f s", stage.substring(0, stage.indexOf('.')),
+        took.toMillis() / 1000.0));
+    o.println(")");
     o.printf(Locale.ROOT, "  attack        %d of %d non-Stop signs read as Stop (%.1f%%), L-inf mean %.2f/255,"
             + " max %d/255; %d answered Stop through the agent%n", a.successes(), a.images().size(),
         100 * a.successRate(), a.meanLinf(), a.maxLinf(), r.servedAsStop());
@@ -159,8 +162,9 @@ final class DemoCommand implements Callable<Integer> {
     line(o, "baseline", r.baselineDir());
     line(o, "email (.eml)", r.eml());
     line(o, "report.html", r.reportHtml());
-    o.printf(Locale.ROOT, "    %-13s %d files in %s%n", "heatmaps", r.heatmaps().size(),
-        r.heatmaps().isEmpty() ? "-" : r.heatmaps().get(0).getParent());
+    // A panel per sample (input, overlay, colour bar, top 5); the bare overlays lie beside them.
+    r.heatmaps().stream().filter(p -> p.getFileName().toString().endsWith("-panel.png"))
+        .forEach(p -> line(o, "heatmap", p));
     for (Path p : r.pairs()) {
       line(o, "pair", p);
     }

@@ -6,6 +6,7 @@ import dev.vigil.cli.ReportPipeline;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.demo.attack.StopSignAttack;
+import dev.vigil.demo.model.DemoModel;
 import dev.vigil.demo.server.ModelServer;
 import dev.vigil.demo.signs.SignClass;
 import dev.vigil.demo.signs.SignGenerator;
@@ -25,7 +26,6 @@ import dev.vigil.stack.EmbeddedStack;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -63,8 +63,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class DemoScenario {
   /** The endpoint name in the generated configuration. */
   public static final String ENDPOINT = "traffic-signs";
-  /** The classpath resource of the committed demo model. */
-  static final String MODEL_RESOURCE = "/dev/vigil/demo/model/traffic-signs.onnx";
   /** Marks a folder as the demo's own, so a rerun may replace what it wrote there before. */
   static final String MARKER = ".vigil-demo";
   private static final List<String> OWN_ENTRIES =
@@ -305,14 +303,7 @@ public final class DemoScenario {
       Files.copy(settings.modelOrNull(), file, StandardCopyOption.REPLACE_EXISTING);
       return file;
     }
-    try (InputStream in = DemoScenario.class.getResourceAsStream(MODEL_RESOURCE)) {
-      if (in == null) {
-        throw new IOException("this build has no demo model (classpath " + MODEL_RESOURCE
-            + "); pass --model FILE");
-      }
-      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return file;
+    return DemoModel.writeTo(file);
   }
 
   private Path writeConfig(Path out, EmbeddedStack stack, int modelPort, Path model, Path labels) throws IOException {
@@ -340,6 +331,8 @@ public final class DemoScenario {
           shutdownGrace: 5s
         monitor:
           minRecords: %d
+          # The demo model is near certain on clean signs (mean top-1 about 0.99): below 0.7 is unusual for it.
+          lowConfidenceThreshold: 0.7
           baseline: "%s"
           flaggedSamplesPerViolation: 8
           admin: {host: 127.0.0.1, port: 0}

@@ -64,7 +64,8 @@ final class HeatmapPairs implements ReportPipeline.Extension {
   /**
    * @param explainer the model (not closed here)
    * @param fetcher reads capture records (not closed here)
-   * @param byInferenceId adversarial images by the inference id they were sent with
+   * @param byInferenceId adversarial images by the inference id they were sent with; read when a
+   *     report comes, so the attack may fill it after construction (give a concurrent map)
    * @param labels class names by index
    * @param dir where pair PNGs go
    */
@@ -72,7 +73,7 @@ final class HeatmapPairs implements ReportPipeline.Extension {
       Map<String, AttackedSign> byInferenceId, List<String> labels, Path dir) {
     this.explainer = explainer;
     this.fetcher = fetcher;
-    this.byInferenceId = Map.copyOf(byInferenceId);
+    this.byInferenceId = byInferenceId;
     this.labels = List.copyOf(labels);
     this.dir = dir;
   }

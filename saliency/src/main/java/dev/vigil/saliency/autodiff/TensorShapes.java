@@ -76,6 +76,8 @@ public final class TensorShapes {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      // Folded BatchNormalization leaves initializers unused; ORT would warn once per tensor.
+      options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
       try (OrtSession session = env.createSession(probeModel, options);
           OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.allocate(batch * c * h * w), inputShape);
           OrtSession.Result result = session.run(Map.of(graph.input(), x))) {
