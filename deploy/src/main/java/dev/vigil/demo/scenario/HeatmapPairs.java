@@ -154,9 +154,10 @@ final class HeatmapPairs implements ReportPipeline.Extension {
       cleanTile, renderer.overlay(cleanTile, maps.map(clean), maps.h(), maps.w(), whole),
       advTile, renderer.overlay(advTile, maps.map(adversarial), maps.h(), maps.w(), whole)
     };
-    String[] captions = {
-      "clean: " + said(maps, clean), "FullGrad, clean", "adversarial: " + said(maps, adversarial),
-      "FullGrad, adversarial"
+    // Two caption lines per tile: what it is, then the model's answer (long labels are cut to fit).
+    String[][] captions = {
+      {"clean input", said(maps, clean)}, {"FullGrad, clean", ""},
+      {"adversarial input", said(maps, adversarial)}, {"FullGrad, adversarial", ""}
     };
     int width = 4 * TILE + 5 * GAP;
     BufferedImage out = new BufferedImage(width, HEADER + TILE + FOOTER, BufferedImage.TYPE_INT_RGB);
@@ -169,12 +170,13 @@ final class HeatmapPairs implements ReportPipeline.Extension {
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       for (int t = 0; t < 4; t++) {
         int x = GAP + t * (TILE + GAP);
-        g.drawImage(tiles[t], x, HEADER - 6, null);
-        g.drawString(fit(g, captions[t]), x, HEADER - 14);
+        g.drawImage(tiles[t], x, HEADER, null);
+        g.drawString(fit(g, captions[t][0]), x, 16);
+        g.drawString(fit(g, captions[t][1]), x, 32);
       }
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       g.drawString(String.format(Locale.ROOT, "event %s   perturbation L-inf %d/255 after %d PGD steps",
-          p.eventId(), a.linf(), a.steps()), GAP, HEADER + TILE + 12);
+          p.eventId(), a.linf(), a.steps()), GAP, HEADER + TILE + 16);
     } finally {
       g.dispose();
     }
@@ -183,7 +185,7 @@ final class HeatmapPairs implements ReportPipeline.Extension {
 
   private String said(SaliencyResult maps, int i) {
     int c = maps.targets()[i];
-    return String.format(Locale.ROOT, "%s (%.0f%%)", labels.get(c), 100 * maps.probabilities(i)[c]);
+    return String.format(Locale.ROOT, "%.0f%% %s", 100 * maps.probabilities(i)[c], labels.get(c));
   }
 
   private static String fit(Graphics2D g, String text) {

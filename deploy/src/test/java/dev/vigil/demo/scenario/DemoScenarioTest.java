@@ -1,0 +1,122 @@
+package dev.vigil.demo.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.demo.attack.StopSignAttack;
+import dev.vigil.demo.signs.SignClass;
+import dev.vigil.monitor.check.Violation;
+import dev.vigil.monitor.check.ViolationType;
+import dev.vigil.stack.EmbeddedStack;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo's story with smaller counts, on the real servers of one embedded stack and the
+ * committed model: the clean window is quiet, the attack window shows Stop over-predicted, and
+ * the alert with the heatmaps and the clean-vs-adversarial pairs is read back over IMAP.
+ */
+class DemoScenarioTest {
+  private static final int STOP = SignClass.STOP.index();
+  private static EmbeddedStack stack;
+
+  @BeforeAll
+  static void start() {
+    stack = EmbeddedStack.builder().build().start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  void cleanWindowIsQuietAndAdversarialStopsRaiseAnAlertWithHeatmaps(@TempDir Path out) throws Exception {
+    DemoSettings settings = new DemoSettings(out, null, 150, 100, 60, 15, 50, 30, 7, 0, 0,
+        StopSignAttack.Settings.DEFAULTS);
+
+    DemoResult r = new DemoScenario(settings, DemoListener.SILENT, Clock.systemUTC()).run(stack);
+
+    assertThat(r.cleanReport().violations()).as("clean window judged against the baseline").isEmpty();
+    assertThat(r.cleanReport().statistics().records()).isGreaterThanOrEqualTo(30);
+    Violation share = r.attackReport().violations().stream()
+        .filter(v -> v.type() == ViolationType.CLASS_SHARE_EXCEEDED).findFirst().orElseThrow();
+    assertThat(share.classIndex()).isEqualTo(STOP);
+    assertThat(share.featureName()).isEqualTo("Stop");
+    assertThat(share.value()).isGreaterThan(share.limit());
+    assertThat(DemoResult.codes(r.attackReport())).contains("low_confidence");
+    assertThat(r.succeeded(STOP)).isTrue();
+    // What the model server answered through the agent, from the PNGs on the wire.
+    assertThat(r.servedAsStop()).isEqualTo((int) r.attack().successes());
+    assertThat(r.attack().maxLinf()).isLessThanOrEqualTo(8);
+
+    List<String> attachments = new ArrayList<>();
+    Message mail = onlyMessageOverImap("ml-oncall@example.com");
+    assertThat(mail.getSubject()).startsWith("[Vigil] traffic-signs");
+    pngAttachments(mail, attachments);
+    assertThat(attachments).filteredOn(n -> !n.contains("clean-vs-adversarial")).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(attachments).filteredOn(n -> n.contains("clean-vs-adversarial")).isNotEmpty()
+        .hasSize(r.pairs().size());
+
+    assertThat(r.eml()).isRegularFile();
+    assertThat(r.reportHtml()).isRegularFile();
+    assertThat(Files.readString(r.reportHtml())).contains("class_share_exceeded");
+    assertThat(r.heatmaps()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
+    assertThat(r.charts()).hasSize(3);
+    for (Path pair : r.pairs()) {
+      BufferedImage image = ImageIO.read(pair.toFile());
+      assertThat(image.getWidth()).isGreaterThan(2 * image.getHeight());
+    }
+  }
+
+  private static Message onlyMessageOverImap(String user) throws Exception {
+    Properties p = new Properties();
+    p.put("mail.imap.connectiontimeout", "5000");
+    p.put("mail.imap.timeout", "5000");
+    Store store = Session.getInstance(p).getStore("imap");
+    store.connect(stack.smtpHost(), stack.imapPort(), user, "any-password");
+    Folder inbox = store.getFolder("INBOX");
+    inbox.open(Folder.READ_ONLY);
+    Message[] messages = inbox.getMessages();
+    assertThat(messages).hasSize(1);
+    // Read it whole while the folder is open; the caller only inspects the copy.
+    jakarta.mail.internet.MimeMessage copy = new jakarta.mail.internet.MimeMessage(
+        (jakarta.mail.internet.MimeMessage) messages[0]);
+    inbox.close(false);
+    store.close();
+    return copy;
+  }
+
+  private static void pngAttachments(Part part, List<String> names) throws Exception {
+    if (part.isMimeType("multipart/*")) {
+      Multipart mp = (Multipart) part.getContent();
+      for (int i = 0; i < mp.getCount(); i++) {
+        pngAttachments(mp.getBodyPart(i), names);
+      }
+    } else if (Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) && part.isMimeType("image/png")) {
+      try (InputStream in = part.getInputStream()) {
+        assertThat(ImageIO.read(new ByteArrayInputStream(in.readAllBytes()))).isNotNull();
+      }
+      names.add(part.getFileName());
+    }
+  }
+}
