@@ -187,8 +187,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /** Loggers lowered while the demo draws its progress bars (VIGIL_LOG_LEVEL keeps Vigil's own). */
-  private static final Map<String, Level> QUIET = Map.of("dev.vigil", Level.WARN, "kafka", Level.ERROR,
-      "org.apache.kafka", Level.ERROR);
+  private static final Map<String, Level> QUIET = Map.of("dev.vigil", Level.WARN, "dev.vigil.stack.kafka", Level.ERROR,
+      "kafka", Level.ERROR, "org.apache.kafka", Level.ERROR);
 
   /**
    * Progress bars redraw in place; INFO lines and the embedded broker's start-up warnings would
@@ -200,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, Level> before = new java.util.HashMap<>();
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       QUIET.forEach((name, level) -> {
-        if (!name.equals("dev.vigil") || System.getenv("VIGIL_LOG_LEVEL") == null) {
+        if (!name.startsWith("dev.vigil") || System.getenv("VIGIL_LOG_LEVEL") == null) {
           before.put(name, context.getLogger(name).getLevel());
           context.getLogger(name).setLevel(level);
         }
