@@ -57,6 +57,27 @@ class DemoCommandTest {
   }
 
   @Test
+  void demoRunsTheStoryWithItsOwnStackAndPrintsWhereEverythingIs(@TempDir Path dir) throws Exception {
+    Path demo = dir.resolve("demo-out");
+    int code = run("demo", "--out", demo.toString(), "--baseline-requests", "100", "--clean-requests", "80",
+        "--attacked", "40", "--attack-clean", "10", "--min-records", "20");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(err.toString()).contains("[1/6] starting the embedded stack").contains("[6/6]")
+        .contains("attacking [").contains("40/40");
+    String summary = out.toString();
+    assertThat(summary).startsWith("vigil demo: done in ").contains("clean window  ").contains("no violations")
+        .contains("VIOLATION class_share_exceeded Stop").contains("VIOLATION low_confidence");
+    assertThat(demo.resolve("alert.eml")).isRegularFile();
+    assertThat(Files.readString(demo.resolve("alert.eml"))).contains("Subject: [Vigil] traffic-signs");
+    assertThat(summary).contains("email (.eml)  " + demo.resolve("alert.eml"));
+    for (String line : summary.lines().filter(l -> l.matches("\\s+(pair|chart|heatmap|report.html)\\s+.*")).toList()) {
+      assertThat(Path.of(line.strip().split("\\s+", 2)[1])).as(line).isRegularFile();
+    }
+    assertThat(summary.lines().filter(l -> l.strip().startsWith("pair "))).isNotEmpty();
+  }
+
+  @Test
   void demoRefusesAnOutFolderItCannotUseAndATakenPortInOneLine(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("file.txt"), "x");
     assertThat(run("demo", "--out", file.toString())).isEqualTo(1);

@@ -92,12 +92,10 @@ public final class DemoScenario {
    *     fails (one-line message saying what to change)
    */
   public DemoResult run() throws Exception {
-    prepareOut(settings.out());
-    checkPort("agent", settings.agentPort(), "--agent-port");
-    checkPort("model server", settings.modelPort(), "--model-port");
+    preflight();
     stage(1, "starting the embedded stack (Kafka, S3, SMTP)");
     try (EmbeddedStack stack = EmbeddedStack.builder().progress(listener::detail).build().start()) {
-      return run(stack, false);
+      return run(stack, settings.out());
     }
   }
 
@@ -107,17 +105,19 @@ public final class DemoScenario {
    * @throws IOException as {@link #run()}
    */
   public DemoResult run(EmbeddedStack stack) throws Exception {
+    preflight();
+    stage(1, "using the given embedded stack");
+    return run(stack, settings.out());
+  }
+
+  /** What can be refused before anything starts: the output folder and fixed ports. */
+  private void preflight() throws IOException {
     prepareOut(settings.out());
     checkPort("agent", settings.agentPort(), "--agent-port");
     checkPort("model server", settings.modelPort(), "--model-port");
-    return run(stack, true);
   }
 
-  private DemoResult run(EmbeddedStack stack, boolean stageOneOpen) throws Exception {
-    if (stageOneOpen) {
-      stage(1, "using the given embedded stack");
-    }
-    Path out = settings.out();
+  private DemoResult run(EmbeddedStack stack, Path out) throws Exception {
     Path model = model(out);
     Path labels = out.resolve("labels.txt");
     SignImages.writeLabels(labels);
@@ -152,7 +152,7 @@ public final class DemoScenario {
     Path out = settings.out();
     stage(2, "sending clean traffic and building the baseline from it");
     Window baselineWindow = sendWindow(traffic, agent, requests("clean", signs(generator, 1, settings.baselineRequests())),
-        "baseline traffic");
+        "baseline traffic").window();
     MonitorReport baselineRun = runtime.baselineMonitor(ENDPOINT, null).analyze(baselineWindow);
     Path baselineDir = out.resolve("baseline");
     runtime.baselines().write(baselineDir.toString(),
@@ -162,7 +162,7 @@ public final class DemoScenario {
 
     stage(3, "sending a clean window and checking it against the baseline");
     Window cleanWindow = sendWindow(traffic, agent, requests("check", signs(generator, 2, settings.cleanRequests())),
-        "clean traffic");
+        "clean traffic").window();
     WindowMonitor monitor = monitors.monitor(ENDPOINT);
     MonitorReport cleanReport = monitor.run(cleanWindow);
     listener.detail("clean window: " + cleanReport.statistics().records() + " records, "
@@ -188,8 +188,14 @@ public final class DemoScenario {
     }
     mixed.addAll(requests("attack-window-clean", signs(generator, 4, settings.attackCleanRequests())));
     shuffle(mixed);
-    int[] answered = new int[1];
-    Window attackWindow = sendWindow(traffic, agent, mixed, "attack traffic", answered);
+    Sent sent = sendWindow(traffic, agent, mixed, "attack traffic");
+    Window attackWindow = sent.window();
+    int servedAsStop = 0;
+    for (int i = 0; i < mixed.size(); i++) {
+      if (sent.answers()[i] == STOP && attacked.containsKey(mixed.get(i).id())) {
+        servedAsStop++;
+      }
+    }
 
     stage(5, "running the monitor on the attack window; FullGrad replay; alert email");
     int before = stack.receivedMessages().size();
@@ -212,7 +218,7 @@ public final class DemoScenario {
     Path html = files(reports, p -> p.equals("report.html")).stream().max(Comparator.comparing(DemoScenario::modified))
         .orElse(null);
     finishStage();
-    return new DemoResult(configFile, run, answered[0], baselineWindow, baselineRun.statistics().records(),
+    return new DemoResult(configFile, run, servedAsStop, baselineWindow, baselineRun.statistics().records(),
         cleanReport, attackReport, baselineDir, eml, html, heatmaps, pairs.written(), charts, stageTimes);
   }
 
@@ -245,31 +251,19 @@ public final class DemoScenario {
     }
   }
 
-  private Window sendWindow(Traffic traffic, CaptureAgent agent, List<Traffic.Request> requests, String what)
-      throws IOException, InterruptedException {
-    return sendWindow(traffic, agent, requests, what, null);
-  }
+  /** One window of traffic: its bounds and the class the model answered per request, in order. */
+  private record Sent(Window window, int[] answers) {}
 
   /**
-   * Sends one window's requests and waits until the agent has shipped what it sampled to S3.
-   *
-   * @param stopAnswersOrNull receives how many adversarial requests were answered Stop
-   * @return the window: from just before the first request to just after the last capture
+   * Sends one window's requests and waits until the agent has shipped what it sampled to S3; the
+   * window runs from just before the first request to just after the last capture.
    */
-  private Window sendWindow(Traffic traffic, CaptureAgent agent, List<Traffic.Request> requests, String what,
-      int[] stopAnswersOrNull) throws IOException, InterruptedException {
+  private Sent sendWindow(Traffic traffic, CaptureAgent agent, List<Traffic.Request> requests, String what)
+      throws IOException, InterruptedException {
     Instant start = clock.instant();
-    int[] predicted = traffic.send(requests, what, listener);
+    int[] answers = traffic.send(requests, what, listener);
     awaitShipped(agent);
-    Instant end = clock.instant().plusMillis(1);
-    if (stopAnswersOrNull != null) {
-      for (int i = 0; i < predicted.length; i++) {
-        if (predicted[i] == STOP && requests.get(i).id().startsWith("adversarial-")) {
-          stopAnswersOrNull[0]++;
-        }
-      }
-    }
-    return new Window(start, end);
+    return new Sent(new Window(start, clock.instant().plusMillis(1)), answers);
   }
 
   /** Polls the agent's counters until every sampled record is in S3 (objects close after 1 s). */
