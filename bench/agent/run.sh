@@ -10,7 +10,9 @@
 # no coordinated omission). Prints a markdown table; figures go to bench/agent/RESULTS.md by hand.
 #
 # Usage: bench/agent/run.sh [seconds-per-run]   (needs: apt-get install -y wrk nginx)
-#   RATE=1000 paced rate; PCTS="100 10" agent sampling percentages; JFR_DIR=/some/dir records a JFR profile of each agent run there.
+#   RATE=1000 paced rate; PCTS="100 10" agent sampling percentages; JFR_DIR=/some/dir records a JFR profile of each agent run there;
+#   AGENT_JAVA_OPTS extra JVM flags of the agent (default -XX:ThreadPriorityPolicy=1, which lets the agent run its
+#   capture threads below the event loops; set it to "" to measure without).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR="${1:-10}"
@@ -106,7 +108,8 @@ start_agent() {
   agent_config "$1"
   local jfr=()
   [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/agent-$1.jfr")
-  java -Xmx256m -XX:+UseG1GC "${jfr[@]}" -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
+  # shellcheck disable=SC2086
+  java -Xmx256m -XX:+UseG1GC ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
   AGENT_PID=$!; PIDS+=($AGENT_PID)
   wait_port $P_AGENT
 }
@@ -114,12 +117,17 @@ stop_agent() { kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
 metric() { curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
 
 run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|paced)
-  local line
+  local line s0 d0
+  if [ "$2" = "$P_AGENT" ]; then s0=$(metric vigil_agent_capture_sampled_total); d0=$(metric vigil_agent_capture_dropped_total); fi
   if [ "$5" = paced ]; then
     line=$("$WORK/pace" "http://127.0.0.1:$2/predict" "$3" "$4" "$RATE" "$DUR" 16 2 | grep '^RESULT')
   else
     line=$(BODY="$3" CTYPE="$4" DELAY_MS=0 wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
            "http://127.0.0.1:$2/predict" | grep '^RESULT')
+  fi
+  if [ "$2" = "$P_AGENT" ]; then
+    local s1 d1; s1=$(metric vigil_agent_capture_sampled_total); d1=$(metric vigil_agent_capture_dropped_total)
+    echo "$1 $(basename "$3") $5: sampled $((s1 - s0)), dropped $((d1 - d0)) (so far; drops of records still queued show up in later rows)" >> "$WORK/capture-per-run.txt"
   fi
   echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') | $(cut -d' ' -f1 /proc/loadavg) |"
 }
@@ -128,6 +136,7 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
 javac -d "$WORK/pace-classes" bench/agent/Pace.java
 printf '#!/bin/sh\nexec java -Xss512k -XX:TieredStopAtLevel=1 -cp "%s" Pace "$@"\n' "$WORK/pace-classes" > "$WORK/pace" && chmod +x "$WORK/pace"
 
+echo "agent JVM flags: -Xmx256m -XX:+UseG1GC ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, 2 s warm-up not counted)"
 echo
 echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | load1 after |"
@@ -152,8 +161,9 @@ for pct in $PCTS; do
   sleep 3
   heap=$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ { s += $NF } END { printf "%.0f", s/1048576 }')
   hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$AGENT_PID/status)
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' /proc/$AGENT_PID/stat)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$AGENT_PID/status)
-  echo "AGENT $pct%: peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total)" >> "$WORK/agent-summary.txt"
+  echo "AGENT $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total)" >> "$WORK/agent-summary.txt"
   echo "load after agent $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
   stop_agent
   grep -c OutOfMemoryError "$WORK/agent-$pct.log" >/dev/null && echo "AGENT $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
@@ -161,3 +171,4 @@ done
 echo
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$WORK/agent-summary.txt"
+[ -f "$WORK/capture-per-run.txt" ] && cat "$WORK/capture-per-run.txt"

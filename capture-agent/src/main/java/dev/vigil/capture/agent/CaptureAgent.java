@@ -61,6 +61,13 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  * {@code objectMaxBytes}, Kafka: 1 MB + a 16 MB producer buffer). With the defaults (64 MB buffer,
  * 8 MB objects) the agent stays well inside a 256 MB heap.
  *
+ * <h2>CPU</h2>
+ * The request path comes first: the dispatcher, spool-sync and sink threads run at
+ * {@link Thread#MIN_PRIORITY}, so when the cores are busy the event loops win and capture gets
+ * what is left (records it cannot keep up with are dropped at the tap and counted). On Linux the
+ * JVM applies Java thread priorities only with {@code -XX:ThreadPriorityPolicy=1} (lowering a
+ * priority needs no privilege); without it all threads compete equally.
+ *
  * <h2>Shutdown</h2>
  * {@link #close()}: stop accepting, let in-flight exchanges finish (a quarter of the grace),
  * drain the capture buffer, then let the sinks ship and close open S3 objects until the grace
@@ -169,7 +176,9 @@ public final class CaptureAgent implements AutoCloseable {
     dispatcher.start();
 
     boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    ioGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+    // One event loop per core (Netty's own default would be two per core).
+    int loops = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+    ioGroup = new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
     proxy = new ProxyServer(boss, ioGroup, router, buffer, metrics, settings.upstreamTimeout());
     port = proxy.start(settings.listenHost(), settings.listenPort());
     List<AdminServer.Upstream> ups = new ArrayList<>();

@@ -37,6 +37,9 @@ public final class Dispatcher {
     this.thread = new Thread(this::run, "vigil-capture-dispatcher");
     this.syncer = new Thread(this::syncLoop, "vigil-spool-sync");
     this.syncer.setDaemon(true);
+    // Capture work yields the CPU to the event loops (see CaptureAgent: needs -XX:ThreadPriorityPolicy=1).
+    this.thread.setPriority(Thread.MIN_PRIORITY);
+    this.syncer.setPriority(Thread.MIN_PRIORITY);
   }
 
   public void start() {

@@ -60,6 +60,7 @@ public final class SinkWorker {
     this.metrics = metrics;
     this.thread = new Thread(this::run, "vigil-sink-" + sink.name());
     this.thread.setDaemon(false);
+    this.thread.setPriority(Thread.MIN_PRIORITY); // capture work yields the CPU to the event loops
   }
 
   public void start() {

@@ -289,6 +289,9 @@ class CaptureEndToEndTest {
     assertThat(kafka.get(0).record().vigil().truncated()).isTrue();
     List<StackCaptures.S3Capture> s3 = captures.s3Records("capture/big/");
     assertThat(s3).hasSize(1);
+    // ~14 MB of JSON, over twice objectMaxBytes (1 MB here): uploaded in parts ("<md5>-<parts>" ETag)
+    String etag = captures.s3.headObject(b -> b.bucket(stack.s3Bucket()).key(s3.get(0).key())).eTag();
+    assertThat(etag).matches("\"?[0-9a-f]{32}-2\"?");
     CaptureRecord rec = s3.get(0).record();
     assertThat(rec.vigil().truncated()).isTrue();
     assertThat(rec.endpointInput().bytes()).isEqualTo(java.util.Arrays.copyOf(upload, 10 * 1024 * 1024));

@@ -28,18 +28,12 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * UUID), and all open objects are closed together, so every object is a contiguous run of the
  * ordered record stream starting at a batch boundary. A retry, or a replay of the spool after a
  * restart, starts again at the same boundary: it rewrites the same keys (S3 PUT overwrites), so a
- * record is never stored twice under different keys. Objects larger than {@link #PART_BYTES} are
- * uploaded with multipart upload.
+ * record is never stored twice under different keys. Objects larger than twice
+ * {@code objectMaxBytes} are uploaded with multipart upload.
  */
 public final class S3Sink implements Sink {
   /** Multipart part size (S3 needs parts of at least 5 MiB but the last). */
   static final int PART_BYTES = 8 * 1024 * 1024;
-  /**
-   * Objects larger than this go up in parts. Above {@code objectMaxBytes} (default 8 MB) because an
-   * object is closed after the batch that crossed that size: a single PUT for the usual 8-12 MB
-   * object rather than three multipart calls.
-   */
-  static final long MULTIPART_THRESHOLD = 4L * PART_BYTES;
   private static final String JSONL = "application/x-ndjson";
 
   private final S3Client s3;
@@ -47,6 +41,13 @@ public final class S3Sink implements Sink {
   private final String prefix;
   private final long objectMaxBytes;
   private final long objectMaxAgeNanos;
+  /**
+   * Objects larger than this go up in parts: twice {@code objectMaxBytes}, at least one part. An
+   * object is closed after the batch that crossed {@code objectMaxBytes}, so the usual object is a
+   * little over it and goes up with one PUT; only a record larger than the object budget itself
+   * (a big body) makes it a multipart upload.
+   */
+  private final long multipartThreshold;
 
   // confined to the sink worker thread
   private final Map<GroupKey, Group> groups = new LinkedHashMap<>();
@@ -74,6 +75,7 @@ public final class S3Sink implements Sink {
     this.prefix = prefix;
     this.objectMaxBytes = objectMaxBytes;
     this.objectMaxAgeNanos = objectMaxAge.toNanos();
+    this.multipartThreshold = Math.max(PART_BYTES, 2 * objectMaxBytes);
   }
 
   @Override
@@ -112,7 +114,7 @@ public final class S3Sink implements Sink {
         continue; // a retry after a partial failure: this object is already written
       }
       String key = objectKey(e.getKey(), g.first);
-      if (g.bytes > MULTIPART_THRESHOLD) {
+      if (g.bytes > multipartThreshold) {
         multipart(key, JsonlStream.concat(g.lines, g.bytes));
       } else {
         // Streamed from the lines: no copy of the object (RequestBody.fromBytes copies its array).
