@@ -226,7 +226,11 @@ public final class DemoScenario {
     return new SaliencyOptions("cpu", 2, settings.attack().batchSize());
   }
 
-  /** {@code n} class-balanced signs of data set {@code set} (each set is a different, disjoint draw). */
+  /**
+   * {@code n} class-balanced signs of data set {@code set} (each set is a different, disjoint
+   * draw). The demo uses sets 1 to 4; the model was trained on sets derived from its training
+   * seed ({@code SignNetTrainer.datasetSeed}), so every sign the demo sends is new to it.
+   */
   private static List<SignSample> signs(SignGenerator generator, long set, int n) {
     if (n == 0) {
       return List.of();
