@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -155,7 +156,7 @@ public final class StopSignAttack implements AutoCloseable {
    * @param images RGB images (alpha ignored)
    * @param onImage receives the number of images finished so far (progress display)
    * @throws OrtException when ONNX Runtime fails
-   * @throws IllegalArgumentException when the sizes differ or the target is not a model class
+   * @throws IllegalArgumentException when the sizes differ or the target is not a class of the model
    */
   public Run attack(List<BufferedImage> images, IntConsumer onImage) throws OrtException {
     List<Adversarial> out = new ArrayList<>(images.size());
@@ -204,12 +205,9 @@ public final class StopSignAttack implements AutoCloseable {
         }
       }
       int[] targets = new int[active.size()];
-      java.util.Arrays.fill(targets, target);
+      Arrays.fill(targets, target);
       InputGradient.Result r = gradient.gradient(new ImageTensor(data, active.size(), 3, h, w), targets);
-      int k = r.numClasses();
-      if (target >= k) {
-        throw new IllegalArgumentException("target class " + target + " is not a class of a model with " + k);
-      }
+      int k = r.numClasses(); // InputGradient has checked that the target is one of them
       float[] g = r.gradient().data();
       List<State> next = new ArrayList<>();
       for (int i = 0; i < active.size(); i++) {
