@@ -22,6 +22,7 @@ public final class AgentMetrics {
   // endpoint -> status -> counter: the per-request lookups allocate nothing
   private final Map<String, Map<Integer, Counter>> requests = new ConcurrentHashMap<>();
   private final Map<String, Timer> latency = new ConcurrentHashMap<>();
+  private final Map<String, Counter> sampled = new ConcurrentHashMap<>();
 
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -61,8 +62,9 @@ public final class AgentMetrics {
     counter("vigil.agent.upstream.errors", "endpoint", endpoint, "kind", kind).increment();
   }
 
+  /** Called per sampled request on the event loop: a lookup by endpoint, no key string built. */
   public void sampled(String endpoint) {
-    counter("vigil.agent.capture.sampled", "endpoint", endpoint, null, null).increment();
+    sampled.computeIfAbsent(endpoint, e -> counter("vigil.agent.capture.sampled", "endpoint", e, null, null)).increment();
   }
 
   /** A sampled record lost: reason buffer_full, spool_full, redaction, encode_error... */
