@@ -69,14 +69,6 @@ public record DemoSettings(
     }
   }
 
-  /**
-   * The full demo: 500 baseline, 250 clean, 200 attacked + 50 clean requests at 50% sampling
-   * (about 250 / 125 / 125 captured), minRecords 60, seed 7, free ports, default PGD.
-   */
-  public static DemoSettings defaults(Path out) {
-    return new DemoSettings(out, null, 500, 250, 200, 50, 50, 60, 7, 0, 0, StopSignAttack.Settings.DEFAULTS);
-  }
-
   private static void positive(String what, int n) {
     if (n < 1) {
       throw new IllegalArgumentException(what + " must be at least 1, got " + n);
