@@ -37,8 +37,6 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:model written", "1:training or writing failed", "2:bad option"})
 final class DemoTrainCommand implements Callable<Integer> {
-  private static final int BAR_WIDTH = 30;
-
   @Spec CommandSpec spec;
 
   @Option(names = "--out", defaultValue = "traffic-signs.onnx", paramLabel = "FILE",
@@ -87,25 +85,16 @@ final class DemoTrainCommand implements Callable<Integer> {
         plan.seed(), plan.threads());
     stdout.flush();
     List<Map<String, Object>> history = new ArrayList<>();
+    DemoCommand.Bar bar = new DemoCommand.Bar(err);
     SignNetTrainer.Trained trained = new SignNetTrainer(generator).train(plan, new SignNetTrainer.Progress() {
-          int shown = -1;
-
           @Override
           public void step(int epoch, int done, int total, double loss) {
-            int bar = done * BAR_WIDTH / total;
-            if (bar != shown || done == total) {
-              shown = bar;
-              err.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d steps, loss %.3f ", epoch, plan.epochs(),
-                  "#".repeat(bar), ".".repeat(BAR_WIDTH - bar), done, total, loss);
-              err.flush();
-            }
+            bar.update("epoch " + epoch + "/" + plan.epochs(), done, total);
           }
 
           @Override
           public void epoch(SignNetTrainer.Epoch e) {
-            shown = -1;
-            err.print("\r" + " ".repeat(BAR_WIDTH + 50) + "\r");
-            err.flush();
+            bar.end();
             stdout.printf(Locale.ROOT, "epoch %2d: loss %.4f, train accuracy %.2f%%, held-out accuracy %.2f%% "
                 + "(%.1f s)%n", e.epoch(), e.meanLoss(), 100 * e.trainAccuracy(), 100 * e.heldOutAccuracy(),
                 e.took().toMillis() / 1000.0);
