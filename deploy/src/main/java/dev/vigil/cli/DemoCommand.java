@@ -7,6 +7,7 @@ import dev.vigil.demo.scenario.DemoListener;
 import dev.vigil.demo.scenario.DemoResult;
 import dev.vigil.demo.scenario.DemoScenario;
 import dev.vigil.demo.scenario.DemoSettings;
+import dev.vigil.demo.model.DemoModel;
 import dev.vigil.demo.server.ModelServer;
 import dev.vigil.demo.signs.SignClass;
 import dev.vigil.demo.signs.SignGenerator;
@@ -27,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -367,8 +369,9 @@ final class DemoCommand implements Callable<Integer> {
   static final class Serve implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE",
-        description = "The .onnx classifier.")
+    @Option(names = "--model", paramLabel = "FILE",
+        description = "The .onnx classifier (default: the demo's trained traffic-sign model, shipped in "
+            + "vigil.jar).")
     Path model;
 
     @Option(names = "--labels", paramLabel = "FILE",
@@ -395,15 +398,28 @@ final class DemoCommand implements Callable<Integer> {
         description = "Inference threads (default: one per processor).")
     Integer workers;
 
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    /** Stops a running {@code serve} as SIGTERM would (tests, embedding). */
+    void requestStop() {
+      stopRequested.countDown();
+    }
+
     @Option(names = "--max-body-bytes", defaultValue = "10485760", paramLabel = "BYTES",
         description = "Largest accepted image, larger gets 413 (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
     @Override
     public Integer call() throws Exception {
-      if (!Files.isRegularFile(model)) {
+      if (model != null && !Files.isRegularFile(model)) {
         throw new CommandLine.ParameterException(spec.commandLine(),
             "--model " + model + " does not exist: pass the path of an .onnx file");
+      }
+      Path served = model;
+      if (served == null) {
+        served = Files.createTempFile("vigil-demo-model-", ".onnx");
+        served.toFile().deleteOnExit();
+        DemoModel.writeTo(served);
       }
       List<String> labelList = SignClass.labels();
       if (labels != null) {
@@ -421,10 +437,12 @@ final class DemoCommand implements Callable<Integer> {
       }
       ModelServer.Builder builder;
       try {
-        builder = ModelServer.builder(model, labelList).host(host).port(port).topK(topK)
+        builder = ModelServer.builder(served, labelList).host(host).port(port).topK(topK)
             .maxBodyBytes(maxBodyBytes);
         if (name != null) {
           builder.modelName(name);
+        } else if (model == null) {
+          builder.modelName("traffic-signs"); // not the temporary file's name
         }
         if (workers != null) {
           builder.workerThreads(workers);
@@ -433,19 +451,33 @@ final class DemoCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       ModelServer server = builder.start();
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      CountDownLatch closed = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        requestStop();
         try {
-          server.close();
-        } finally {
-          stopped.countDown();
+          closed.await(30, TimeUnit.SECONDS); // let in-flight predictions finish before the JVM goes
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
-      }, "vigil-demo-serve-shutdown"));
+      }, "vigil-demo-serve-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
       PrintWriter out = spec.commandLine().getOut();
       out.println("vigil demo serve: model '" + server.modelName() + "' (" + labelList.size()
           + " classes) on http://" + host + ":" + server.port() + "/predict; Ctrl-C or SIGTERM stops it");
       out.flush();
-      stopped.await();
+      try {
+        stopRequested.await();
+      } finally {
+        server.close();
+        closed.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is what stopped us
+        }
+      }
+      out.println("vigil demo serve: stopped");
+      out.flush();
       return VigilCli.EXIT_OK;
     }
   }

@@ -19,6 +19,8 @@ public final class DemoModel {
 
   /** Class-path location of the model. */
   public static final String RESOURCE = "/dev/vigil/demo/model/traffic-signs.onnx";
+  /** Class-path location of its labels file: one class name per line, line number = class index. */
+  public static final String LABELS = "/dev/vigil/demo/model/traffic-signs.labels";
   /** Class-path location of its training record. */
   public static final String TRAINING_RECORD = "/dev/vigil/demo/model/traffic-signs.json";
 
@@ -31,6 +33,11 @@ public final class DemoModel {
    */
   public static byte[] bytes() {
     return read(RESOURCE);
+  }
+
+  /** The labels file's bytes (the Docker image copies it to /models next to the model). */
+  public static byte[] labelsFile() {
+    return read(LABELS);
   }
 
   /** The training record (JSON). */

@@ -58,6 +58,12 @@ class DemoModelTest {
   }
 
   @Test
+  void labelsFileListsTheSignClassesInIndexOrder() {
+    String labels = new String(DemoModel.labelsFile(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(labels.lines().toList()).isEqualTo(SignClass.labels());
+  }
+
+  @Test
   void writeToCreatesFoldersAndWritesTheBytes(@TempDir Path dir) throws Exception {
     Path file = DemoModel.writeTo(dir.resolve("a/b/model.onnx"));
     assertThat(Files.readAllBytes(file)).isEqualTo(DemoModel.bytes());
