@@ -12,7 +12,7 @@
 # Usage: bench/agent/run.sh [seconds-per-run]   (needs: apt-get install -y wrk nginx)
 #   RATE=1000 paced rate; PCTS="100 10" agent sampling percentages; JFR_DIR=/some/dir records a JFR profile of each agent run there;
 #   AGENT_JAVA_OPTS extra JVM flags of the agent (default -XX:ThreadPriorityPolicy=1, which lets the agent run its
-#   capture threads below the event loops; set it to "" to measure without).
+#   capture threads below the event loops; set it to "" to measure without); AGENT_GC the collector (default -XX:+UseG1GC).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR="${1:-10}"
@@ -109,7 +109,7 @@ start_agent() {
   local jfr=()
   [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/agent-$1.jfr")
   # shellcheck disable=SC2086
-  java -Xmx256m -XX:+UseG1GC ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
+  java -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
   AGENT_PID=$!; PIDS+=($AGENT_PID)
   wait_port $P_AGENT
 }
@@ -136,7 +136,7 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
 javac -d "$WORK/pace-classes" bench/agent/Pace.java
 printf '#!/bin/sh\nexec java -Xss512k -XX:TieredStopAtLevel=1 -cp "%s" Pace "$@"\n' "$WORK/pace-classes" > "$WORK/pace" && chmod +x "$WORK/pace"
 
-echo "agent JVM flags: -Xmx256m -XX:+UseG1GC ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
+echo "agent JVM flags: -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, 2 s warm-up not counted)"
 echo
 echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | load1 after |"
