@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A tiny model server on loopback (JDK HttpServer), deterministic per request:
  * {@code /json} a ~4 KB JSON answer derived from the query and body, {@code /png} PNG bytes,
  * {@code /echo} the request body back (chunked), {@code /headers} the headers it received,
- * {@code /digest} SHA-256 and length of the body (streamed), {@code /slow} answers after 3 s.
+ * {@code /digest} SHA-256 and length of the body (streamed), {@code /slow} answers after 6 s.
  */
 public final class TestUpstream implements AutoCloseable {
   private final HttpServer server;
@@ -118,7 +118,7 @@ public final class TestUpstream implements AutoCloseable {
         }
         case "/slow" -> {
           x.getRequestBody().readAllBytes();
-          Thread.sleep(3000);
+          Thread.sleep(6000);
           send(x, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         }
         default -> send(x, 404, "application/json", "{\"error\":\"nope\"}".getBytes(StandardCharsets.UTF_8));
