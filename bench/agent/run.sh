@@ -12,7 +12,8 @@
 # Usage: bench/agent/run.sh [seconds-per-run]   (needs: apt-get install -y wrk nginx)
 #   RATE=1000 paced rate; PCTS="100 10" agent sampling percentages; JFR_DIR=/some/dir records a JFR profile of each agent run there;
 #   AGENT_JAVA_OPTS extra JVM flags of the agent (default -XX:ThreadPriorityPolicy=1, which lets the agent run its
-#   capture threads below the event loops; set it to "" to measure without); AGENT_GC the collector (default -XX:+UseG1GC).
+#   capture threads below the event loops; set it to "" to measure without); AGENT_GC the collector (default -XX:+UseG1GC);
+#   STACK_NICE=19 runs Kafka and S3Proxy at the lowest CPU priority, standing in for sinks on other machines.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DUR="${1:-10}"
@@ -82,7 +83,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$WORK/req.
 [ "$code" = 200 ] || { echo "the fixed-response upstream answered $code, not 200; see $WORK/nginx-error.log" >&2; cat "$WORK/nginx-error.log" >&2; exit 1; }
 
 # ---- embedded stack (Kafka + S3) ---------------------------------------------------------
-java -jar "$JAR" stack --data-dir "$WORK/stack" --kafka-port $P_KAFKA --s3-port $P_S3 --smtp-port $P_SMTP --imap-port $P_IMAP \
+nice -n "${STACK_NICE:-0}" java -jar "$JAR" stack --data-dir "$WORK/stack" --kafka-port $P_KAFKA --s3-port $P_S3 --smtp-port $P_SMTP --imap-port $P_IMAP \
   > "$WORK/stack.log" 2>&1 & PIDS+=($!)
 wait_port $P_KAFKA; wait_port $P_S3; sleep 3
 
