@@ -91,11 +91,13 @@ public final class SignNetTrainer {
     void epoch(Epoch epoch);
   }
 
+  private final SignGenerator generator;
   private final SignNet net;
   private final List<String> labels;
 
-  /** Trains the architecture for the generator's classes. */
+  /** Trains the architecture for the generator's classes on its images. */
   public SignNetTrainer(SignGenerator generator) {
+    this.generator = generator;
     this.labels = generator.labels();
     this.net = new SignNet(labels.size());
   }
@@ -107,7 +109,6 @@ public final class SignNetTrainer {
    */
   public Trained train(Plan plan, Progress progress) throws OrtException {
     Objects.requireNonNull(progress, "progress");
-    SignGenerator generator = new SignGenerator(GENERATOR_SEED);
     Map<String, float[]> weights = net.initialWeights(plan.seed());
     ModelProto training;
     try {
@@ -126,6 +127,7 @@ public final class SignNetTrainer {
     }
     long totalSteps = (long) stepsPerEpoch * plan.epochs();
     List<Epoch> history = new ArrayList<>();
+    byte[] model = null;
     long step = 0;
     try (OrtSession.SessionOptions options = Inference.options(plan.threads());
         OrtSession session = env.createSession(training.toByteArray(), options)) {
@@ -150,14 +152,15 @@ public final class SignNetTrainer {
             progress.step(epoch, ++done, stepsPerEpoch, r.loss);
           }
         }
-        double accuracy = Inference.accuracy(net.model(weights, labels).toByteArray(), heldOut, plan.threads());
+        model = net.model(weights, labels).toByteArray();
+        double accuracy = Inference.accuracy(model, heldOut, plan.threads());
         Epoch e = new Epoch(epoch, lossSum / seen, (double) correct / seen, accuracy,
             Duration.ofNanos(System.nanoTime() - started));
         history.add(e);
         progress.epoch(e);
       }
     }
-    return new Trained(net.model(weights, labels).toByteArray(), List.copyOf(history));
+    return new Trained(model, List.copyOf(history));
   }
 
   private record StepResult(float loss, int correct) {}
