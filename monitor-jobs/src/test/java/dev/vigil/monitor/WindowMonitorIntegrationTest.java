@@ -31,6 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -58,7 +61,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** Real Kafka (KRaft) and a real S3 server (S3Proxy) from the embedded stack, one per class. */
 class WindowMonitorIntegrationTest {
-  private static final Window W = Window.parse("2026-11-22T10:00:00Z/PT1H");
+  /**
+   * Three hours ago, never a fixed date: the broker deletes records older than its retention
+   * (7 days), and a fixed window would silently read less once it aged past that.
+   */
+  private static final Window W = Window.parse(Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3)) + "/PT1H");
   private static final String PREFIX = "capture";
   private static final String SKEWED = "signs";
   private static final String BALANCED = "balanced";
@@ -307,7 +314,10 @@ class WindowMonitorIntegrationTest {
     m.run(W);
 
     String dir = ReportKeys.directory(PREFIX, SKEWED, W.start(), W.end());
-    assertThat(dir).isEqualTo("capture/reports/signs/2026/11/22/10/20261122T100000Z_20261122T110000Z/");
+    DateTimeFormatter hour = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
+    DateTimeFormatter stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    assertThat(dir).isEqualTo("capture/reports/signs/" + hour.format(W.start()) + "/" + stamp.format(W.start()) + "_"
+        + stamp.format(W.end()) + "/");
     List<String> keys = s3.listObjectsV2Paginator(b -> b.bucket(stack.s3Bucket()).prefix(PREFIX + "/reports/" + SKEWED + "/"))
         .contents().stream().map(S3Object::key).sorted().toList();
     assertThat(keys).containsExactly(dir + "class_distribution.png", dir + "class_share_history.png",
