@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.support.ExitCodes;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.monitor.MonitorRuntime;
@@ -15,12 +16,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code vigil baseline}: statistics.json + editable constraints.json from a window of captures or
@@ -107,6 +108,6 @@ final class BaselineCommand implements Callable<Integer> {
       }
       o.flush();
     }
-    return VigilCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.support.ExitCodes;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.ConfigPrinter;
@@ -8,11 +9,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code vigil config}: work with configuration files. */
 @Command(
@@ -59,12 +60,12 @@ final class ConfigCommand implements Runnable {
         config = ConfigLoader.load(file);
       } catch (ConfigException e) {
         printProblems(err, e.problems());
-        return VigilCli.EXIT_USAGE;
+        return ExitCodes.USAGE;
       }
       out.println("# Effective configuration of " + file + " (defaults filled in, secrets masked)");
       out.print(ConfigPrinter.toYaml(config));
       out.flush();
-      return VigilCli.EXIT_OK;
+      return ExitCodes.OK;
     }
 
     private void printProblems(PrintWriter err, List<String> problems) {

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.support.ExitCodes;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.EndpointConfig;
 import dev.vigil.config.JobStoreType;
@@ -16,6 +17,7 @@ import dev.vigil.monitor.report.ReportKeys;
 import dev.vigil.monitor.schedule.MonitorScheduler;
 import dev.vigil.monitor.schedule.WindowRunner;
 import dev.vigil.monitor.window.Window;
+import dev.vigil.pipeline.ReportPipeline;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,11 +32,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code vigil monitor --config FILE}: runs the Quartz scheduler (one job per endpoint) until
@@ -114,7 +116,7 @@ final class MonitorCommand implements Callable<Integer> {
         }
       }
     }
-    return VigilCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   /** {@code vigil monitor run-once --endpoint E --window START/DURATION}. */
@@ -190,7 +192,7 @@ final class MonitorCommand implements Callable<Integer> {
                   + " (is SMTP reachable?); the next vigil monitor run delivers them");
         }
       }
-      return VigilCli.EXIT_OK;
+      return ExitCodes.OK;
     }
   }
 

@@ -1,8 +1,11 @@
 package dev.vigil.cli;
 
 import ai.onnxruntime.OrtException;
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
+import dev.vigil.cli.support.BadInput;
+import dev.vigil.cli.support.CommandRunner;
+import dev.vigil.cli.support.ExitCodes;
+import dev.vigil.cli.support.LogLevels;
+import dev.vigil.cli.support.ProgressBar;
 import dev.vigil.config.ChannelOrder;
 import dev.vigil.config.ConfigException;
 import dev.vigil.config.ConfigLoader;
@@ -10,8 +13,10 @@ import dev.vigil.config.EndpointConfig;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.Npy;
+import dev.vigil.saliency.SaliencyFailures;
 import dev.vigil.saliency.SaliencyOptions;
 import dev.vigil.saliency.SaliencyResult;
+import dev.vigil.saliency.autodiff.OrtEnvironments;
 import dev.vigil.saliency.image.ImageDecodeException;
 import dev.vigil.saliency.image.ModelInput;
 import dev.vigil.saliency.image.PreparedImage;
@@ -31,10 +36,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,12 +71,6 @@ import picocli.CommandLine.Spec;
       "2:bad input or usage (model, input file, class, flags, configuration)"
     })
 final class SaliencyCommand implements Callable<Integer> {
-  /**
-   * Stack of the thread that runs ONNX Runtime: its native initialisation overflows the 1-2 MB a
-   * JVM main thread has on some machines (the JVM dies with SIGSEGV).
-   */
-  static final long ORT_STACK_BYTES = 64L << 20;
-
   @Spec CommandSpec spec;
   @Mixin ModelOptions modelOptions;
   @Mixin InputOptions inputOptions;
@@ -134,7 +132,7 @@ final class SaliencyCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
-    return VigilCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   private void writePngs(ModelInput input, SaliencyResult result, Labels labels) {
@@ -186,141 +184,16 @@ final class SaliencyCommand implements Callable<Integer> {
     return best;
   }
 
-  /** Bad input: exit 2 with this one-line message. */
-  static final class BadInput extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    BadInput(String message) {
-      super(message);
-    }
-
-    BadInput(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
   /**
-   * Options are parsed here rather than by picocli's converters so that a bad value is a
-   * one-line bad-input error like every other (picocli would print the usage after it).
+   * Runs a saliency command's body on a thread with ONNX Runtime's stack: bad input (a broken image,
+   * a model ONNX Runtime rejects, bad flags) exits 2, anything else 1, always one line on stderr.
+   * Saliency's INFO progress logs (graph built in N ms) are lowered to WARN unless
+   * {@code VIGIL_LOG_LEVEL} asks for them; warnings (e.g. the CUDA fallback reason) still show.
    */
-  static int integer(String option, String value) {
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new BadInput(option + " '" + value + "' is not a whole number");
+  static int onOrtThread(CommandSpec spec, CommandRunner.Body body) {
+    try (LogLevels quiet = LogLevels.lower(Map.of("dev.vigil.saliency", "WARN"))) {
+      return CommandRunner.runOnThread(spec, OrtEnvironments.STACK_BYTES, SaliencyFailures::isBadInput, body);
     }
-  }
-
-  static double number(String option, String value) {
-    try {
-      double d = Double.parseDouble(value.strip());
-      if (!Double.isFinite(d)) {
-        throw new NumberFormatException();
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new BadInput(option + " '" + value + "' is not a number");
-    }
-  }
-
-  static List<Double> numbers(String option, String value) {
-    List<Double> out = new java.util.ArrayList<>();
-    for (String part : value.split(",", -1)) {
-      out.add(number(option, part));
-    }
-    return out;
-  }
-
-  /** The body of a command, run on the ONNX Runtime thread. */
-  @FunctionalInterface
-  interface Body {
-    int run() throws Exception;
-  }
-
-  /**
-   * Runs {@code body} on a thread with a large stack and maps failures to the exit-code contract:
-   * bad input 2, anything else 1, always one line on stderr.
-   */
-  static int onOrtThread(CommandSpec spec, Body body) {
-    quietLibraryLogs();
-    AtomicReference<Integer> code = new AtomicReference<>(VigilCli.EXIT_RUNTIME_FAILURE);
-    Thread worker =
-        new Thread(
-            null,
-            () -> code.set(runMapped(spec, body)),
-            "vigil-" + spec.name(),
-            ORT_STACK_BYTES);
-    worker.start();
-    try {
-      worker.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      worker.interrupt();
-      return VigilCli.EXIT_RUNTIME_FAILURE;
-    }
-    return code.get();
-  }
-
-  /**
-   * Keeps stderr to the one-line contract: the saliency module's INFO progress logs (graph
-   * built in N ms) are lowered to WARN unless {@code VIGIL_LOG_LEVEL} asks for them; warnings
-   * (e.g. the CUDA fallback reason) still show.
-   */
-  private static void quietLibraryLogs() {
-    if (System.getenv("VIGIL_LOG_LEVEL") == null
-        && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      context.getLogger("dev.vigil.saliency").setLevel(Level.WARN);
-    }
-  }
-
-  private static int runMapped(CommandSpec spec, Body body) {
-    PrintWriter err = spec.commandLine().getErr();
-    String prefix = "vigil " + spec.qualifiedName(" ").replaceFirst("^vigil ", "") + ": ";
-    try {
-      return body.run();
-    } catch (BadInput
-        | ImageDecodeException
-        | ConfigException
-        | UnsupportedOperationException
-        | IllegalArgumentException e) {
-      err.println(prefix + oneLine(e));
-      debug(err, e);
-      err.flush();
-      return VigilCli.EXIT_USAGE;
-    } catch (OrtException e) {
-      boolean bad =
-          switch (e.getCode()) {
-            case ORT_INVALID_ARGUMENT, ORT_INVALID_GRAPH, ORT_INVALID_PROTOBUF, ORT_NO_MODEL,
-                ORT_NO_SUCHFILE, ORT_NOT_IMPLEMENTED -> true;
-            default -> false;
-          };
-      err.println(prefix + "ONNX Runtime: " + oneLine(e));
-      debug(err, e);
-      err.flush();
-      return bad ? VigilCli.EXIT_USAGE : VigilCli.EXIT_RUNTIME_FAILURE;
-    } catch (Exception | Error e) {
-      err.println(prefix + oneLine(e));
-      debug(err, e);
-      err.flush();
-      return VigilCli.EXIT_RUNTIME_FAILURE;
-    }
-  }
-
-  private static void debug(PrintWriter err, Throwable e) {
-    if (Boolean.getBoolean("vigil.debug")) {
-      e.printStackTrace(err);
-    }
-  }
-
-  /** The message on one line: ConfigException problems joined, newlines folded. */
-  static String oneLine(Throwable e) {
-    String message;
-    if (e instanceof ConfigException c && !c.problems().isEmpty()) {
-      message = String.join("; ", c.problems());
-    } else {
-      message = VigilCli.oneLine(e);
-    }
-    return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 
   /** Model and runtime flags shared by both commands. */
@@ -464,10 +337,10 @@ final class SaliencyCommand implements Callable<Integer> {
         options = options.withDevice(m.device.toLowerCase(Locale.ROOT));
       }
       if (m.threads != null) {
-        options = options.withIntraOpThreads(integer("--threads", m.threads));
+        options = options.withIntraOpThreads(BadInput.integer("--threads", m.threads));
       }
       if (m.batchSize != null) {
-        options = options.withBatchSize(integer("--batch-size", m.batchSize));
+        options = options.withBatchSize(BadInput.integer("--batch-size", m.batchSize));
       }
       Labels labels = Labels.none();
       if (in.labels != null) {
@@ -475,7 +348,7 @@ final class SaliencyCommand implements Callable<Integer> {
       } else if (endpoint != null && endpoint.labels() != null) {
         labels = Labels.read(endpoint.labels());
       }
-      Integer target = in.targetClass == null ? null : integer("--class", in.targetClass);
+      Integer target = in.targetClass == null ? null : BadInput.integer("--class", in.targetClass);
       if (target != null && target < 0) {
         throw new BadInput("--class " + target + " must be a class index, 0 or more");
       }
@@ -517,8 +390,8 @@ final class SaliencyCommand implements Callable<Integer> {
       if (in.width == null || in.height == null) {
         throw new BadInput("--width and --height are both needed to pre-process an image");
       }
-      int width = integer("--width", in.width);
-      int height = integer("--height", in.height);
+      int width = BadInput.integer("--width", in.width);
+      int height = BadInput.integer("--height", in.height);
       Preprocessing imagenet = Preprocessing.imagenet(Math.max(1, width), Math.max(1, height));
       return new Preprocessor(
           new Preprocessing(
@@ -526,9 +399,9 @@ final class SaliencyCommand implements Callable<Integer> {
               height,
               in.resize == null ? imagenet.resize() : Preprocessing.parseResize(in.resize),
               in.bgr ? ChannelOrder.BGR : ChannelOrder.RGB,
-              in.scale == null ? imagenet.scale() : number("--scale", in.scale),
-              in.mean == null ? imagenet.mean() : numbers("--mean", in.mean),
-              in.std == null ? imagenet.std() : numbers("--std", in.std)));
+              in.scale == null ? imagenet.scale() : BadInput.number("--scale", in.scale),
+              in.mean == null ? imagenet.mean() : BadInput.numbers("--mean", in.mean),
+              in.std == null ? imagenet.std() : BadInput.numbers("--std", in.std)));
     }
 
     ModelInput load(Path input) {
@@ -594,7 +467,7 @@ final class SaliencyCommand implements Callable<Integer> {
     private int check() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      int maxLayers = layers == null ? Integer.MAX_VALUE : integer("--layers", layers);
+      int maxLayers = layers == null ? Integer.MAX_VALUE : BadInput.integer("--layers", layers);
       if (maxLayers < 1) {
         throw new BadInput("--layers must be at least 1, got " + maxLayers);
       }
@@ -608,6 +481,7 @@ final class SaliencyCommand implements Callable<Integer> {
       ModelInput input = setup.load(inputOptions.input);
       Path work = Files.createTempDirectory("vigil-sanity-");
       ModelRandomization.Report report;
+      ProgressBar bar = new ProgressBar(err, 30);
       try {
         ModelRandomization check = new ModelRandomization(setup.model, setup.options, seedValue);
         report =
@@ -616,14 +490,8 @@ final class SaliencyCommand implements Callable<Integer> {
                 setup.targets(input.tensor().n()),
                 maxLayers,
                 work,
-                (done, total, step) -> {
-                  String line = ProgressBar.render(done, total, 30) + " " + step.layer().node();
-                  // pad so a shorter line fully overwrites the previous one after '\r'
-                  err.print("\r" + String.format(Locale.ROOT, "%-100s", line));
-                  err.flush();
-                });
-        err.println();
-        err.flush();
+                (done, total, step) -> bar.update("", done, total, step.layer().node()));
+        bar.end();
       } catch (IOException e) {
         throw new BadInput(e.getMessage(), e);
       } finally {
@@ -652,17 +520,7 @@ final class SaliencyCommand implements Callable<Integer> {
             s.meanSpearman());
       }
       out.flush();
-      return VigilCli.EXIT_OK;
-    }
-  }
-
-  /** A text progress bar: {@code [#######.......] 3/7}. */
-  static final class ProgressBar {
-    private ProgressBar() {}
-
-    static String render(int done, int total, int width) {
-      int filled = total == 0 ? width : (int) ((long) done * width / total);
-      return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] " + done + "/" + total;
+      return ExitCodes.OK;
     }
   }
 }

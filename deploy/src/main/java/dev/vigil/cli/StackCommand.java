@@ -1,16 +1,17 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.support.ExitCodes;
 import dev.vigil.stack.EmbeddedStack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code vigil stack}: the local stack of real servers (Kafka KRaft, S3Proxy, GreenMail SMTP +
@@ -126,7 +127,7 @@ final class StackCommand implements Callable<Integer> {
         stopped.countDown();
       }
     }
-    return VigilCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   /** Asks a running {@code vigil stack} to stop as Ctrl-C would (tests use it). */

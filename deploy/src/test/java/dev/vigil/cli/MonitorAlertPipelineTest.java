@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.OrtEnvironment;
 import dev.vigil.capture.format.CaptureLayout;
+import dev.vigil.cli.support.CommandRunner;
 import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.capture.format.CapturedBody;
@@ -146,8 +147,7 @@ class MonitorAlertPipelineTest {
   }
 
   private int run(String... args) {
-    CommandLine cli = new CommandLine(new MonitorCommand());
-    cli.setExitCodeExceptionMapper(VigilCli::exitCodeFor);
+    CommandLine cli = CommandRunner.commandLine(new MonitorCommand());
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli.execute(args);

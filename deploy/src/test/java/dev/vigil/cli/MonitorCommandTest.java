@@ -2,6 +2,8 @@ package dev.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.cli.support.CommandRunner;
+
 import dev.vigil.capture.format.CaptureLayout;
 import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.CaptureRecordCodec;
@@ -99,17 +101,12 @@ class MonitorCommandTest {
   }
 
   /**
-   * Runs {@code monitor ...} or {@code baseline ...} with VigilCli's exit-code mapping, on a
+   * Runs {@code monitor ...} or {@code baseline ...} with the CLI's exit-code mapping, on a
    * command line holding just these two commands (independent of the other subcommands).
    */
   private int run(String... args) {
-    CommandLine cli = new CommandLine(args[0].equals("monitor") ? new MonitorCommand() : new BaselineCommand());
+    CommandLine cli = CommandRunner.commandLine(args[0].equals("monitor") ? new MonitorCommand() : new BaselineCommand());
     args = java.util.Arrays.copyOfRange(args, 1, args.length);
-    cli.setExitCodeExceptionMapper(VigilCli::exitCodeFor);
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      commandLine.getErr().println("vigil " + commandLine.getCommandName() + ": " + VigilCli.oneLine(ex));
-      return VigilCli.exitCodeFor(ex);
-    });
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     return cli.execute(args);

@@ -309,11 +309,6 @@ class SaliencyCommandTest {
     assertThat(err.toString()).contains("[##############################] 3/3 conv1");
   }
 
-  @Test
-  void progressBarFillsProportionally() {
-    assertThat(SaliencyCommand.ProgressBar.render(1, 4, 8)).isEqualTo("[##......] 1/4");
-  }
-
   /** Conv-act-Conv-act-GAP-Flatten-Gemm, seeded; {@code act} is the activation op type. */
   static ModelProto tinyCnn(String act) {
     Random rng = new Random(11);

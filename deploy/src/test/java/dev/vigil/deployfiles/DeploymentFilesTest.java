@@ -55,7 +55,7 @@ class DeploymentFilesTest {
   private static final Pattern VAR = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
   /** Read by the JVM itself, not by the Vigil config (logback.xml's variables are added to these). */
   private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
-  private static final Path LOGBACK = Path.of("src", "main", "resources", "logback.xml");
+  private static final Path LOGBACK = Path.of("cli-support", "src", "main", "resources", "logback.xml");
   /** Measured agent peak RSS at -Xmx256m is 433 MB (bench/agent/RESULTS.md): the limit needs heap x 1.75. */
   private static final double AGENT_LIMIT_PER_HEAP = 1.75;
 
@@ -427,26 +427,26 @@ class DeploymentFilesTest {
   void dockerfileBuildsTheShadedJarAndRunsItAsANonRootUser() throws IOException {
     List<String> lines = dockerfileInstructions();
     List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-    assertThat(from).hasSize(2);
+    assertThat(from).hasSize(3);
     assertThat(from.get(0)).startsWith("FROM maven:3-eclipse-temurin-17 AS ");
-    assertThat(from.get(1)).startsWith("FROM eclipse-temurin:17-jre");
+    assertThat(from.get(1)).isEqualTo("FROM eclipse-temurin:17-jre AS agent");
+    assertThat(from.get(2)).as("the default image is the last stage").isEqualTo("FROM eclipse-temurin:17-jre");
+    String buildDir = lines.stream().takeWhile(l -> !l.equals(from.get(1)))
+        .filter(l -> l.startsWith("WORKDIR ")).reduce((a, b) -> b).orElseThrow().substring(8).trim();
+
     String pom = Files.readString(DEPLOY.resolve("pom.xml"));
     assertThat(pom).as("the shade plugin writes deploy/target/vigil.jar")
         .contains("<outputFile>${project.build.directory}/vigil.jar</outputFile>");
+    assertStageRunsJar(lines.subList(lines.indexOf(from.get(2)), lines.size()), buildDir + "/deploy/target/vigil.jar");
 
-    String copy = lines.stream().filter(l -> l.startsWith("COPY --from=")).findFirst().orElseThrow();
-    String[] parts = copy.split("\\s+");
-    String buildDir = lines.stream().takeWhile(l -> !l.equals(from.get(1)))
-        .filter(l -> l.startsWith("WORKDIR ")).reduce((a, b) -> b).orElseThrow().substring(8).trim();
-    assertThat(parts[2]).as("jar copied from the build stage").isEqualTo(buildDir + "/deploy/target/vigil.jar");
-    List<String> entrypoint = dockerfileJson("ENTRYPOINT");
-    assertThat(entrypoint.get(0)).isEqualTo("java");
-    assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size())).containsExactly("-jar", parts[3]);
-    assertThat(entrypoint).anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage=")).contains("-XX:+ExitOnOutOfMemoryError");
-
-    List<String> runtime = lines.subList(lines.indexOf(from.get(1)), lines.size());
-    String user = runtime.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow().substring(5).trim();
-    assertThat(user.split(":")[0]).as("runtime USER").isNotIn("root", "0");
+    String agentPom = Files.readString(DEPLOY.resolve("agent").resolve("pom.xml"));
+    assertThat(agentPom).as("the shade plugin writes deploy/agent/target/vigil-agent.jar")
+        .contains("<outputFile>${project.build.directory}/vigil-agent.jar</outputFile>")
+        .contains("<mainClass>dev.vigil.agent.AgentMain</mainClass>");
+    List<String> agentStage = lines.subList(lines.indexOf(from.get(1)), lines.indexOf(from.get(2)));
+    assertStageRunsJar(agentStage, buildDir + "/deploy/agent/target/vigil-agent.jar");
+    assertThat(agentStage).as("the sidecar's image carries nothing but its jar")
+        .filteredOn(l -> l.startsWith("COPY ")).hasSize(1);
 
     // every Maven module is copied into the build (modules are top-level folders or under deploy/)
     String parent = Files.readString(DEPLOY.getParent().resolve("pom.xml"));
@@ -496,6 +496,20 @@ class DeploymentFilesTest {
   }
 
   // ================================================================ helpers
+
+  /** The stage copies {@code jar} from the build stage and runs it with {@code java -jar} as a non-root user. */
+  private static void assertStageRunsJar(List<String> stage, String jar) throws IOException {
+    String copy = stage.stream().filter(l -> l.startsWith("COPY --from=")).findFirst().orElseThrow();
+    String[] parts = copy.split("\\s+");
+    assertThat(parts[2]).as("jar copied from the build stage").isEqualTo(jar);
+    String entrypointLine = stage.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+    List<String> entrypoint = jsonArray(entrypointLine.substring("ENTRYPOINT".length()));
+    assertThat(entrypoint.get(0)).isEqualTo("java");
+    assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size())).containsExactly("-jar", parts[3]);
+    assertThat(entrypoint).anyMatch(a -> a.startsWith("-XX:MaxRAMPercentage=")).contains("-XX:+ExitOnOutOfMemoryError");
+    String user = stage.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow().substring(5).trim();
+    assertThat(user.split(":")[0]).as("runtime USER").isNotIn("root", "0");
+  }
 
   private static void assertAgentAdminServes(String path) throws Exception {
     assertThat(get(agentAdminPort, path)).as("agent admin GET %s", path).isEqualTo(200);
@@ -573,7 +587,21 @@ class DeploymentFilesTest {
   }
 
   private static boolean isVigilImage(JsonNode node) {
-    return node.path("image").asText().startsWith("vigil:");
+    return node.path("image").asText().startsWith("vigil:") || isAgentImage(node);
+  }
+
+  /** The sidecar's image runs vigil-agent.jar, whose command line is {@code vigil agent}'s. */
+  private static boolean isAgentImage(JsonNode node) {
+    return node.path("image").asText().startsWith("vigil-agent:");
+  }
+
+  /** A container's arguments as the all-in-one {@code vigil} command line reads them. */
+  private static List<String> vigilArgs(JsonNode container, JsonNode args) {
+    List<String> out = new ArrayList<>(strings(args));
+    if (isAgentImage(container)) {
+      out.add(0, "agent");
+    }
+    return out;
   }
 
   private static List<VigilContainer> composeContainers() throws IOException {
@@ -585,7 +613,7 @@ class DeploymentFilesTest {
       if (!isVigilImage(s)) {
         continue;
       }
-      List<String> args = strings(s.path("command"));
+      List<String> args = vigilArgs(s, s.path("command"));
       Map<String, String> env = new LinkedHashMap<>();
       for (String f : strings(s.path("env_file"))) {
         for (String line : Files.readAllLines(DOCKER.resolve(f))) {
@@ -629,7 +657,7 @@ class DeploymentFilesTest {
         if (!isVigilImage(c)) {
           continue;
         }
-        List<String> args = strings(c.path("args"));
+        List<String> args = vigilArgs(c, c.path("args"));
         Map<String, String> env = new LinkedHashMap<>();
         Map<String, String> secretRefs = new LinkedHashMap<>();
         for (JsonNode e : c.path("env")) {
@@ -805,8 +833,11 @@ class DeploymentFilesTest {
   private static List<String> dockerfileJson(String instruction) throws IOException {
     String line = dockerfileInstructions().stream().filter(l -> l.startsWith(instruction + " ")).reduce((a, b) -> b)
         .orElseThrow(() -> new AssertionError("Dockerfile has no " + instruction));
-    return new ObjectMapper().readValue(line.substring(instruction.length()).trim(),
-        new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+    return jsonArray(line.substring(instruction.length()));
+  }
+
+  private static List<String> jsonArray(String text) throws IOException {
+    return new ObjectMapper().readValue(text.trim(), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
   }
 
 }

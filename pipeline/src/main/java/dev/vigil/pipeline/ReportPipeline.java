@@ -1,10 +1,10 @@
-package dev.vigil.cli;
+package dev.vigil.pipeline;
 
 import dev.vigil.alerts.Alerts;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.delivery.AlertDispatcher;
-import dev.vigil.alerts.monitor.AlertingReportListener;
-import dev.vigil.alerts.monitor.SaliencyAdapter;
+import dev.vigil.pipeline.alert.AlertingReportListener;
+import dev.vigil.pipeline.alert.SaliencyAdapter;
 import dev.vigil.alerts.report.ReportPublisher;
 import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.config.VigilConfig;
@@ -12,8 +12,8 @@ import dev.vigil.monitor.MonitorRuntime;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportListener;
-import dev.vigil.saliency.replay.ReplayReport;
-import dev.vigil.saliency.replay.ReportReplay;
+import dev.vigil.pipeline.replay.ReplayReport;
+import dev.vigil.pipeline.replay.ReportReplay;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,7 +56,7 @@ public final class ReportPipeline implements AutoCloseable {
    * @throws Exception when the model cannot be opened or the outbox cannot be created; what was
    *     already opened is closed first
    */
-  ReportPipeline(VigilConfig config, MeterRegistry registry, Path reportsDir, Clock clock) throws Exception {
+  public ReportPipeline(VigilConfig config, MeterRegistry registry, Path reportsDir, Clock clock) throws Exception {
     this(config, registry, reportsDir, clock, null);
   }
 

@@ -1,19 +1,23 @@
-package dev.vigil.cli;
+package dev.vigil.demo.command;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
+import dev.vigil.cli.support.CommandRunner;
+import dev.vigil.cli.support.ExitCodes;
+import dev.vigil.cli.support.LogLevels;
+import dev.vigil.cli.support.ProgressBar;
 import dev.vigil.demo.attack.StopSignAttack;
+import dev.vigil.demo.model.DemoModel;
 import dev.vigil.demo.scenario.DemoListener;
 import dev.vigil.demo.scenario.DemoResult;
 import dev.vigil.demo.scenario.DemoScenario;
 import dev.vigil.demo.scenario.DemoSettings;
-import dev.vigil.demo.model.DemoModel;
 import dev.vigil.demo.server.ModelServer;
 import dev.vigil.demo.signs.SignClass;
 import dev.vigil.demo.signs.SignGenerator;
 import dev.vigil.demo.signs.SignImages;
 import dev.vigil.demo.signs.SignSample;
 import dev.vigil.monitor.check.Violation;
+import dev.vigil.saliency.SaliencyFailures;
+import dev.vigil.saliency.autodiff.OrtEnvironments;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,12 +33,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code vigil demo}: the whole scenario in one process ({@link DemoScenario}), and the demo's
@@ -60,8 +63,8 @@ import picocli.CommandLine.Spec;
       "2:bad option"
     },
     subcommands = {DemoCommand.Generate.class, DemoCommand.Serve.class, DemoTrainCommand.class})
-final class DemoCommand implements Callable<Integer> {
-  private static final int BAR_WIDTH = 40;
+public final class DemoCommand implements Callable<Integer> {
+  static final int BAR_WIDTH = 40;
 
   @Spec CommandSpec spec;
 
@@ -131,13 +134,10 @@ final class DemoCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     long started = System.nanoTime();
-    return SaliencyCommand.onOrtThread(spec, () -> {
+    return CommandRunner.runOnThread(spec, OrtEnvironments.STACK_BYTES, SaliencyFailures::isBadInput, () -> {
       DemoResult result;
-      Map<String, Level> before = quietLogs();
-      try {
+      try (LogLevels quiet = LogLevels.lower(QUIET)) {
         result = new DemoScenario(settings, new Progress(err), Clock.systemUTC()).run();
-      } finally {
-        restoreLogs(before);
       }
       return summary(spec.commandLine().getOut(), err, result, Duration.ofNanos(System.nanoTime() - started));
     });
@@ -179,89 +179,30 @@ final class DemoCommand implements Callable<Integer> {
           + " (expected none), attack window " + DemoResult.codes(r.attackReport())
           + " (expected class_share_exceeded for Stop and low_confidence), email " + (r.eml() == null ? "missing" : "sent"));
       err.flush();
-      return VigilCli.EXIT_RUNTIME_FAILURE;
+      return ExitCodes.RUNTIME_FAILURE;
     }
-    return VigilCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   private static void line(PrintWriter o, String what, Path p) {
     o.printf(Locale.ROOT, "    %-13s %s%n", what, p == null ? "-" : p);
   }
 
-  /** Loggers lowered while the demo draws its progress bars (VIGIL_LOG_LEVEL keeps Vigil's own). */
-  private static final Map<String, Level> QUIET = Map.of("dev.vigil", Level.WARN, "dev.vigil.stack.kafka", Level.ERROR,
-      "kafka", Level.ERROR, "org.apache.kafka", Level.ERROR);
-
   /**
-   * Progress bars redraw in place; INFO lines and the embedded broker's start-up warnings would
-   * break them.
-   *
-   * @return the levels to restore
+   * Loggers lowered while the demo draws its progress bars: INFO lines and the embedded broker's
+   * start-up warnings would break them.
    */
-  private static Map<String, Level> quietLogs() {
-    Map<String, Level> before = new java.util.HashMap<>();
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      QUIET.forEach((name, level) -> {
-        if (!name.startsWith("dev.vigil") || System.getenv("VIGIL_LOG_LEVEL") == null) {
-          before.put(name, context.getLogger(name).getLevel());
-          context.getLogger(name).setLevel(level);
-        }
-      });
-    }
-    return before;
-  }
-
-  private static void restoreLogs(Map<String, Level> before) {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-      before.forEach((name, level) -> context.getLogger(name).setLevel(level));
-    }
-  }
-
-  /**
-   * One progress line on stderr, {@code what [#####.....] done/total}, redrawn only when the bar
-   * grows (callers report every unit from several threads).
-   */
-  static final class Bar {
-    private final PrintWriter err;
-    private String what;
-    private int shown = -1;
-
-    Bar(PrintWriter err) {
-      this.err = err;
-    }
-
-    synchronized void update(String label, int done, int total) {
-      if (!label.equals(what)) {
-        end();
-        what = label;
-      }
-      int step = total == 0 ? BAR_WIDTH : (int) ((long) done * BAR_WIDTH / total);
-      if (step > shown || done == total) {
-        shown = step;
-        err.print("\r" + label + " [" + "#".repeat(step) + ".".repeat(BAR_WIDTH - step) + "] " + done + "/" + total);
-        err.flush();
-      }
-    }
-
-    /** Finishes the line of a bar that was drawn. */
-    synchronized void end() {
-      if (what != null) {
-        err.println();
-        err.flush();
-      }
-      what = null;
-      shown = -1;
-    }
-  }
+  private static final Map<String, String> QUIET = Map.of("dev.vigil", "WARN", "dev.vigil.stack.kafka", "ERROR",
+      "kafka", "ERROR", "org.apache.kafka", "ERROR");
 
   /** Stages as numbered lines, details indented, steps as bars. */
   private static final class Progress implements DemoListener {
     private final PrintWriter err;
-    private final Bar bar;
+    private final ProgressBar bar;
 
     Progress(PrintWriter err) {
       this.err = err;
-      this.bar = new Bar(err);
+      this.bar = new ProgressBar(err, BAR_WIDTH);
     }
 
     @Override
@@ -328,7 +269,7 @@ final class DemoCommand implements Callable<Integer> {
             "--per-class must be 1..10000, got " + perClass);
       }
       PrintWriter stdout = spec.commandLine().getOut();
-      Bar bar = new Bar(spec.commandLine().getErr());
+      ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), BAR_WIDTH);
       SignGenerator generator = new SignGenerator(seed);
       int total = perClass * generator.classCount();
       List<SignSample> samples = generator.dataset(perClass, datasetSeed, done -> bar.update("rendering", done, total));
@@ -347,7 +288,7 @@ final class DemoCommand implements Callable<Integer> {
           + " classes in " + out.toAbsolutePath() + " (labels.txt, index.csv, " + sheetFile.getFileName()
           + ": first row = one clean template per class)");
       stdout.flush();
-      return VigilCli.EXIT_OK;
+      return ExitCodes.OK;
     }
   }
 
@@ -478,7 +419,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.println("vigil demo serve: stopped");
       out.flush();
-      return VigilCli.EXIT_OK;
+      return ExitCodes.OK;
     }
   }
 }

@@ -1,7 +1,9 @@
-package dev.vigil.cli;
+package dev.vigil.demo.command;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vigil.cli.support.ExitCodes;
+import dev.vigil.cli.support.ProgressBar;
 import dev.vigil.demo.signs.SignGenerator;
 import dev.vigil.demo.train.SignNetTrainer;
 import java.io.IOException;
@@ -16,11 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code vigil demo train}: trains the demo classifier from its seed. */
 @Command(
@@ -85,7 +87,7 @@ final class DemoTrainCommand implements Callable<Integer> {
         plan.seed(), plan.threads());
     stdout.flush();
     List<Map<String, Object>> history = new ArrayList<>();
-    DemoCommand.Bar bar = new DemoCommand.Bar(err);
+    ProgressBar bar = new ProgressBar(err, DemoCommand.BAR_WIDTH);
     SignNetTrainer.Trained trained = new SignNetTrainer(generator).train(plan, new SignNetTrainer.Progress() {
           @Override
           public void step(int epoch, int done, int total, double loss) {
@@ -116,7 +118,7 @@ final class DemoTrainCommand implements Callable<Integer> {
         out, trained.model().length, sha, record.getFileName(), 100 * trained.heldOutAccuracy(),
         plan.heldOutPerClass() * classes);
     stdout.flush();
-    return VigilCli.EXIT_OK;
+    return ExitCodes.OK;
   }
 
   static Path recordFile(Path model) {

@@ -1,8 +1,7 @@
 package dev.vigil.demo.scenario;
 
+import dev.vigil.agent.AgentConfigMapping;
 import dev.vigil.capture.agent.CaptureAgent;
-import dev.vigil.cli.AgentCommand;
-import dev.vigil.cli.ReportPipeline;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.demo.attack.StopSignAttack;
@@ -19,9 +18,10 @@ import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportKeys;
 import dev.vigil.monitor.window.Window;
+import dev.vigil.pipeline.ReportPipeline;
+import dev.vigil.pipeline.replay.SaliencyReplay;
 import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.SaliencyOptions;
-import dev.vigil.saliency.replay.SaliencyReplay;
 import dev.vigil.stack.EmbeddedStack;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -127,7 +127,7 @@ public final class DemoScenario {
       Path configFile = writeConfig(out, stack, server.port(), model, labels);
       VigilConfig config = ConfigLoader.load(configFile);
       listener.detail("model server on 127.0.0.1:" + server.port() + ", configuration " + configFile);
-      try (CaptureAgent agent = CaptureAgent.start(AgentCommand.settings(config));
+      try (CaptureAgent agent = CaptureAgent.start(AgentConfigMapping.settings(config));
           Traffic traffic = new Traffic(agent.port());
           FullGradExplainer explainer = FullGradExplainer.open(model, saliencyOptions());
           MonitorRuntime runtime = new MonitorRuntime(config, null, List.of(), false, clock);

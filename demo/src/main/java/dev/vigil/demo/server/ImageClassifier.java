@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.vigil.saliency.autodiff.OrtEnvironments;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code [N, K, 1, 1]} output both work, anything with K values per image does.
  */
 final class ImageClassifier implements AutoCloseable {
-  /**
-   * Stack for the thread that starts ONNX Runtime and loads the model: its native start-up
-   * can overflow a JVM main thread's 1 MB stack, and the JVM then dies with SIGSEGV and no
-   * hs_err file (seen with {@code java -cp} launches; see saliency's OrtEnvironments).
-   */
-  static final long LOAD_STACK_BYTES = 64L << 20;
-
   private final OrtEnvironment env;
   private final OrtSession session;
   private final String inputName;
@@ -76,7 +70,7 @@ final class ImageClassifier implements AutoCloseable {
       } catch (RuntimeException | Error e) {
         result.set(e);
       }
-    }, "model-server-load", LOAD_STACK_BYTES);
+    }, "model-server-load", OrtEnvironments.STACK_BYTES);
     loader.start();
     try {
       loader.join();

@@ -1,8 +1,7 @@
-package dev.vigil.demo;
+package dev.vigil.demo.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.cli.TestCli;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,7 +18,7 @@ class DemoCommandTest {
   private final StringWriter err = new StringWriter();
 
   private int run(String... args) {
-    return TestCli.capturing(out, err).execute(args);
+    return DemoCli.capturing(out, err).execute(args);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.vigil.cli;
+package dev.vigil.demo.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ class DemoServeCommandTest {
   void servesTheShippedModelByDefaultAndStopsOnRequest() throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = TestCli.capturing(out, err);
+    CommandLine cli = DemoCli.capturing(out, err);
     DemoCommand.Serve serve = cli.getSubcommands().get("demo").getSubcommands().get("serve").getCommand();
     int port;
     try (ServerSocket s = new ServerSocket(0)) {

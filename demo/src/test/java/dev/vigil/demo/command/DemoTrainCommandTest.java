@@ -1,4 +1,4 @@
-package dev.vigil.cli;
+package dev.vigil.demo.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,7 @@ class DemoTrainCommandTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     Path model = dir.resolve("signs.onnx");
-    int code = TestCli.capturing(out, err).execute("demo", "train", "--out", model.toString(), "--epochs", "1",
+    int code = DemoCli.capturing(out, err).execute("demo", "train", "--out", model.toString(), "--epochs", "1",
         "--images-per-class", "3", "--threads", "2", "--seed", "5");
     assertThat(code).as(err.toString()).isZero();
     assertThat(Files.size(model)).isGreaterThan(100_000);
@@ -33,7 +33,7 @@ class DemoTrainCommandTest {
   void zeroEpochsIsAUsageError(@TempDir Path dir) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = TestCli.capturing(out, err).execute("demo", "train", "--out", dir.resolve("m.onnx").toString(),
+    int code = DemoCli.capturing(out, err).execute("demo", "train", "--out", dir.resolve("m.onnx").toString(),
         "--epochs", "0");
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("epochs");
@@ -43,7 +43,7 @@ class DemoTrainCommandTest {
   void missingOutputFolderIsAUsageError(@TempDir Path dir) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = TestCli.capturing(out, err).execute("demo", "train", "--out", dir.resolve("no/such/m.onnx")
+    int code = DemoCli.capturing(out, err).execute("demo", "train", "--out", dir.resolve("no/such/m.onnx")
         .toString());
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("does not exist; create it");

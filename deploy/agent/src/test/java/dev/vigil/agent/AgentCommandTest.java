@@ -1,10 +1,12 @@
-package dev.vigil.cli;
+package dev.vigil.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.capture.agent.AgentSettings;
 import dev.vigil.capture.sampling.CaptureMode;
+import dev.vigil.cli.support.CommandRunner;
 import dev.vigil.config.ConfigLoader;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -18,8 +20,10 @@ class AgentCommandTest {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
+  /** The sidecar jar's own command line ({@link AgentMain}), output captured. */
   private int run(String... args) {
-    return TestCli.capturing(out, err).execute(args);
+    return CommandRunner.commandLine(new AgentCommand()).setCommandName("vigil-agent")
+        .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
   }
 
   @Test
@@ -45,7 +49,7 @@ class AgentCommandTest {
           shutdownGrace: 5s
           upstreamTimeout: 7s
         """;
-    AgentSettings s = AgentCommand.settings(ConfigLoader.parse(yaml, Map.of()));
+    AgentSettings s = AgentConfigMapping.settings(ConfigLoader.parse(yaml, Map.of()));
     var e = s.endpoints().get(0);
     assertThat(e.name()).isEqualTo("traffic-signs");
     assertThat(e.variant()).isEqualTo("v2");
@@ -76,7 +80,7 @@ class AgentCommandTest {
 
   @Test
   void aDisabledSinkIsLeftOut() {
-    AgentSettings s = AgentCommand.settings(ConfigLoader.parse("""
+    AgentSettings s = AgentConfigMapping.settings(ConfigLoader.parse("""
         endpoints: [{name: a, upstream: http://127.0.0.1:1}]
         sinks: {kafka: {enabled: false}, s3: {bucket: bkt}}
         """, Map.of()));
@@ -86,13 +90,13 @@ class AgentCommandTest {
 
   @Test
   void helpWorks() {
-    assertThat(run("agent", "--help")).isZero();
+    assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("--config", "Exit codes");
   }
 
   @Test
   void missingConfigFileExitsWithTwo() {
-    assertThat(run("agent", "--config", dir.resolve("absent.yaml").toString())).isEqualTo(2);
+    assertThat(run("--config", dir.resolve("absent.yaml").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("absent.yaml");
   }
 }

@@ -1,4 +1,4 @@
-package dev.vigil.alerts.monitor;
+package dev.vigil.pipeline.alert;
 
 import dev.vigil.alerts.AlertContent;
 import dev.vigil.alerts.HeatmapItem;

@@ -1,12 +1,12 @@
-package dev.vigil.alerts.monitor;
+package dev.vigil.pipeline.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.TopClass;
 import dev.vigil.saliency.render.ClassScore;
-import dev.vigil.saliency.replay.ReplayReport;
-import dev.vigil.saliency.replay.ReplayedSample;
+import dev.vigil.pipeline.replay.ReplayReport;
+import dev.vigil.pipeline.replay.ReplayedSample;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

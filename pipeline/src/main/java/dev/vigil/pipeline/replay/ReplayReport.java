@@ -1,4 +1,4 @@
-package dev.vigil.saliency.replay;
+package dev.vigil.pipeline.replay;
 
 import dev.vigil.saliency.Provenance;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.vigil.saliency.replay;
+package dev.vigil.pipeline.replay;
 
 import dev.vigil.saliency.render.ClassScore;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.vigil.saliency.replay;
+package dev.vigil.pipeline.replay;
 
 import dev.vigil.monitor.report.ReportKeys;
 import java.io.IOException;

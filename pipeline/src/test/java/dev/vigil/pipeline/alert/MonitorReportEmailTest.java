@@ -1,4 +1,4 @@
-package dev.vigil.alerts.monitor;
+package dev.vigil.pipeline.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,8 +12,8 @@ import dev.vigil.alerts.email.SmtpSettings;
 import dev.vigil.monitor.flag.FlaggedSample;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.saliency.render.ClassScore;
-import dev.vigil.saliency.replay.ReplayReport;
-import dev.vigil.saliency.replay.ReplayedSample;
+import dev.vigil.pipeline.replay.ReplayReport;
+import dev.vigil.pipeline.replay.ReplayedSample;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.vigil.alerts.monitor;
+package dev.vigil.pipeline.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

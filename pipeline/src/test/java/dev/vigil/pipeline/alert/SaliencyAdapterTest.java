@@ -1,4 +1,4 @@
-package dev.vigil.alerts.monitor;
+package dev.vigil.pipeline.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.vigil.alerts.Fixtures;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.saliency.render.ClassScore;
-import dev.vigil.saliency.replay.ReplayReport;
-import dev.vigil.saliency.replay.ReplayedSample;
+import dev.vigil.pipeline.replay.ReplayReport;
+import dev.vigil.pipeline.replay.ReplayedSample;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;

@@ -1,4 +1,4 @@
-package dev.vigil.saliency.replay;
+package dev.vigil.pipeline.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

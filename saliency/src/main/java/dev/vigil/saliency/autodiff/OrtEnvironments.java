@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class OrtEnvironments {
 
-  private static final long INIT_STACK_BYTES = 64L << 20;
+  /** Stack of a thread that may start ONNX Runtime's native code (its own init thread, the CLI's command threads). */
+  public static final long STACK_BYTES = 64L << 20;
 
   private OrtEnvironments() {}
 
@@ -23,7 +24,7 @@ public final class OrtEnvironments {
       } catch (RuntimeException | Error e) {
         result.set(e);
       }
-    }, "onnxruntime-init", INIT_STACK_BYTES);
+    }, "onnxruntime-init", STACK_BYTES);
     init.start();
     try {
       init.join();
