@@ -1,23 +1,26 @@
 package dev.vigil.capture.proxy;
 
-import dev.vigil.capture.record.BodyCapture;
-import dev.vigil.capture.record.SampledExchange;
-import dev.vigil.capture.sampling.CapturePolicy;
-import io.netty.buffer.ByteBuf;
+import static dev.vigil.capture.proxy.ExchangeState.CONNECTING;
+import static dev.vigil.capture.proxy.ExchangeState.DONE;
+import static dev.vigil.capture.proxy.ExchangeState.FORWARDING;
+import static dev.vigil.capture.proxy.ExchangeState.INTERIM;
+import static dev.vigil.capture.proxy.ExchangeState.RESPONDING;
+
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -25,94 +28,69 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Carries client-to-upstream traffic of one client connection and drives its exchanges, one at a
- * time (HTTP/1.1 pipelined requests wait in {@link #backlog}). Everything runs on the channel's
- * event loop, including the upstream side (the pool's connections live on the same loop).
+ * time (HTTP/1.1 pipelined requests wait in {@link #backlog}). Capture bookkeeping lives in
+ * {@link ExchangeCapture}, the agent's own answers in {@link ErrorResponses}.
+ *
+ * <h2>States</h2>
+ * The connection ({@link Connection}): OPEN -> DRAINING (client half-closed: answer what is in
+ * flight, then close) -> CLOSING, or OPEN -> CLOSING. The exchange ({@link ExchangeState}):
+ * CONNECTING -> FORWARDING (-> INTERIM -> FORWARDING) -> RESPONDING -> DONE, or DONE from any
+ * state on failure. Invariants:
+ * <ul>
+ *   <li>{@link #ex} is the one exchange in flight and is never DONE: whoever moves it to DONE
+ *       clears it in the same call.
+ *   <li>Once the request is complete, client input waits in {@link #backlog}; once CLOSING it is
+ *       released unread.
+ *   <li>The upstream is bound to this handler exactly while FORWARDING, INTERIM or RESPONDING.
+ * </ul>
+ *
+ * <h2>Threading</h2>
+ * Event-loop confined: every field here and in {@link Exchange} is touched only on this channel's
+ * event loop, including from the upstream side (the pool's connections live on the same loop).
+ * Nothing blocks.
  *
  * <h2>Backpressure</h2>
  * AUTO_READ is off on both sides. The client is read again only when every write to the upstream
  * has completed (and vice versa for the response), so at most one socket read of body is in
  * flight per direction: a 200 MB upload streams with a few 64 KB buffers.
- *
- * <h2>Capture</h2>
- * Sampling is decided from the request head before any byte is copied. Sampled bodies are copied
- * into a {@link BodyCapture} (bounded by the capture limit and the shared byte budget); when the
- * exchange completes the capture is offered once to the capture buffer. Buffers are released in
- * every path.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
 
+  /** The client connection; see the class comment. */
+  enum Connection {
+    OPEN,
+    DRAINING,
+    CLOSING
+  }
+
   private final ProxyContext px;
+  // Event-loop confined (see the class comment).
   private ChannelHandlerContext ctx;
-  private Exchange ex; // the exchange in progress, null when idle
+  private Exchange ex; // the exchange in flight, never DONE; null when idle
   private final ArrayDeque<Object> backlog = new ArrayDeque<>(); // pipelined input while busy
-  private boolean closing;
-  private boolean inputClosed; // the client half-closed: answer what is in flight, then close
+  private Connection connection = Connection.OPEN;
 
   FrontendHandler(ProxyContext px) {
     this.px = px;
   }
 
-  /** State of one request/response exchange. */
-  private final class Exchange {
-    final Route route;
-    final CapturePolicy policy;
-    final long startNanos = System.nanoTime();
-    final Instant inferenceTime = Instant.now();
-    final boolean sampled;
-    final String inferenceId;
-    final boolean clientKeepAlive;
-    final HttpVersion clientVersion;
-    final boolean head;
-    final String requestContentType;
-    BodyCapture requestCapture;
-    BodyCapture responseCapture;
-    String responseContentType;
-    Channel upstream;
-    final ArrayDeque<Object> toUpstream = new ArrayDeque<>(); // queued until connected
-    boolean requestDone;
-    boolean responseStarted;
-    boolean interim; // a 1xx response was forwarded; swallow its empty last content
-    boolean upstreamReusable = true;
-    boolean keepAlive;
-    int status;
-    int upstreamWrites;
-    boolean upstreamUnflushed;
-    int clientWrites;
-    long lastActivityNanos = System.nanoTime();
-    ScheduledFuture<?> timeout;
-    boolean done;
+  /** The exchange in flight, null when idle (for tests). */
+  Exchange exchange() {
+    return ex;
+  }
 
-    Exchange(Route route, HttpRequest req) {
-      this.route = route;
-      this.policy = route.policy();
-      HttpHeaders h = req.headers();
-      String requestId = policy.requestIdHeader() == null ? null : h.get(policy.requestIdHeader());
-      this.sampled = policy.sampler().sample(requestId);
-      this.inferenceId = policy.inferenceIdHeader() == null ? null : h.get(policy.inferenceIdHeader());
-      this.clientKeepAlive = HttpUtil.isKeepAlive(req);
-      this.keepAlive = clientKeepAlive;
-      this.clientVersion = req.protocolVersion();
-      this.head = HttpMethod.HEAD.equals(req.method());
-      this.requestContentType = h.get(HttpHeaderNames.CONTENT_TYPE);
-      if (sampled) {
-        px.metrics().sampled(policy.endpoint());
-        if (policy.mode().input()) {
-          requestCapture = new BodyCapture(px.budget(), policy.maxBodyBytes(), HttpUtil.getContentLength(req, -1L));
-        }
-      }
-    }
+  Connection connection() {
+    return connection;
   }
 
   @Override
@@ -128,11 +106,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (closing) {
+    if (connection == Connection.CLOSING) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (ex != null && ex.requestDone) {
+    if (ex != null && ex.requestComplete) {
       backlog.add(msg); // a pipelined request: handled when this exchange completes
       return;
     }
@@ -162,13 +140,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     Route route = px.router().route(req.uri(), req.headers().get(HttpHeaderNames.HOST));
     if (route == null) {
       px.metrics().request("none", 404);
-      sendLocal(
-          HttpResponseStatus.NOT_FOUND,
-          "{\"error\":\"no_route\",\"message\":\"no endpoint is configured for this path or host\"}",
-          true);
+      answerAndClose(ErrorResponses.noRoute());
       return;
     }
-    ex = new Exchange(route, req);
+    ex = new Exchange(route, req, ExchangeCapture.start(px, route.policy(), req));
     px.exchangeStarted();
     HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, req.method(), req.uri(), req.headers().copy());
     boolean chunked = HttpUtil.isTransferEncodingChunked(req);
@@ -189,7 +164,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           .addListener(
               (ChannelFutureListener)
                   f -> {
-                    if (current != ex || current.done) {
+                    if (current != ex || current.done()) {
                       f.channel().close();
                       return;
                     }
@@ -203,6 +178,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void attach(Exchange x, Channel upstream) {
+    x.moveTo(FORWARDING);
     x.upstream = upstream;
     BackendHandler.of(upstream).bind(this);
     while (!x.toUpstream.isEmpty()) {
@@ -225,31 +201,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void channelReadComplete(ChannelHandlerContext ctx) {
     flushUpstream();
     // A read that decoded no complete message (half a header, an empty chunk) wrote nothing, so no
-    // write listener will ask for more: ask here. Never while connecting (the queue must not grow)
+    // write listener will ask for more: ask here. Never while CONNECTING (the queue must not grow)
     // or after the request ended (the rest waits for the response).
-    Exchange x = ex;
-    if (closing || inputClosed) {
+    if (connection != Connection.OPEN) {
       return;
     }
-    if (x == null || (!x.requestDone && x.upstream != null && x.upstreamWrites == 0 && !x.done)) {
+    Exchange x = ex;
+    if (x == null || (!x.requestComplete && x.attached() && x.upstreamWrites == 0)) {
       ctx.read();
     }
   }
 
   private void onRequestContent(HttpContent content) {
     Exchange x = ex;
-    if (x == null || x.requestDone) {
+    if (x == null || x.requestComplete) {
       content.release(); // body of a request answered locally
       return;
     }
     x.lastActivityNanos = System.nanoTime();
-    if (x.requestCapture != null) {
-      x.requestCapture.append(content.content());
-    }
+    x.capture.requestContent(content.content());
     if (content instanceof LastHttpContent) {
-      x.requestDone = true;
+      x.requestComplete = true;
     }
-    if (x.upstream == null) {
+    if (x.state() == CONNECTING) {
       x.toUpstream.add(content);
     } else {
       writeUpstream(x, content);
@@ -266,12 +240,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 f -> {
                   x.upstreamWrites--;
                   if (!f.isSuccess()) {
-                    if (!x.done) {
-                      upstreamFailed(x, HttpResponseStatus.BAD_GATEWAY, "unavailable", f.cause());
-                    }
+                    upstreamFailed(x, HttpResponseStatus.BAD_GATEWAY, "unavailable", f.cause());
                     return;
                   }
-                  if (x.upstreamWrites == 0 && !x.requestDone && !x.done && x == ex) {
+                  if (x.upstreamWrites == 0 && !x.requestComplete && !x.done() && x == ex) {
                     ctx.read(); // backpressure: next client chunk only after this one left
                   }
                 });
@@ -281,7 +253,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   void onUpstreamMessage(Channel upstream, Object msg) {
     Exchange x = ex;
-    if (x == null || x.done || x.upstream != upstream) {
+    if (x == null || x.done() || x.upstream != upstream) {
       ReferenceCountUtil.release(msg);
       upstream.close();
       return;
@@ -304,14 +276,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     int code = r.status().code();
     if (code >= 100 && code < 200 && code != 101) {
       // Interim (100 Continue, 103 Early Hints): pass on, keep waiting for the final response.
-      x.interim = true;
-      DefaultFullHttpResponse interim =
-          new DefaultFullHttpResponse(x.clientVersion, r.status(), Unpooled.EMPTY_BUFFER, r.headers().copy(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+      x.moveTo(INTERIM);
+      FullHttpResponse interim =
+          new DefaultFullHttpResponse(x.clientVersion, r.status(), Unpooled.EMPTY_BUFFER, r.headers().copy(), EmptyHttpHeaders.INSTANCE);
       HopByHop.strip(interim.headers());
       writeClient(x, interim);
       return;
     }
-    x.responseStarted = true;
+    x.moveTo(RESPONDING);
     x.status = code;
     x.upstreamReusable = HttpUtil.isKeepAlive(r) && code != 101;
     HttpResponse out = new DefaultHttpResponse(x.clientVersion, r.status(), r.headers().copy());
@@ -325,7 +297,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         x.keepAlive = false; // HTTP/1.0 client: the body ends when the connection closes
       }
     }
-    if (!x.requestDone) {
+    if (!x.requestComplete) {
       x.keepAlive = false; // the server answered before the request ended: this connection is done
     }
     if (!x.keepAlive) {
@@ -333,26 +305,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     } else if (x.clientVersion.equals(HttpVersion.HTTP_1_0)) {
       out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
-    x.responseContentType = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
-    if (x.sampled && x.policy.mode().output()) {
-      x.responseCapture =
-          new BodyCapture(px.budget(), x.policy.maxBodyBytes(), bodyless ? -1 : HttpUtil.getContentLength(r, -1L));
-    }
+    x.capture.responseHead(r, bodyless);
     writeClient(x, out);
   }
 
   private void onResponseContent(Exchange x, HttpContent c) {
-    if (x.interim) {
+    if (x.state() == INTERIM) {
       if (c instanceof LastHttpContent) {
-        x.interim = false;
+        x.moveTo(FORWARDING);
       }
       c.release();
       x.upstream.read();
       return;
     }
-    if (x.responseCapture != null) {
-      x.responseCapture.append(c.content());
-    }
+    x.capture.responseContent(c.content());
     boolean last = c instanceof LastHttpContent;
     ChannelFuture written = writeClient(x, c);
     if (last) {
@@ -371,7 +337,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 clientGone(x);
                 return;
               }
-              if (x.clientWrites == 0 && !x.done && x.upstream != null) {
+              if (x.clientWrites == 0 && x.attached()) {
                 x.upstream.read(); // backpressure: next upstream chunk only after this one left
               }
             });
@@ -381,32 +347,32 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   void onUpstreamReadComplete() {
     ctx.flush();
     Exchange x = ex;
-    if (x != null && !x.done && x.clientWrites == 0 && x.upstream != null) {
+    if (x != null && x.attached() && x.clientWrites == 0) {
       x.upstream.read(); // nothing waiting on the client: keep reading the response
     }
   }
 
   void onUpstreamClosed(Channel upstream) {
     Exchange x = ex;
-    if (x == null || x.done || x.upstream != upstream) {
+    if (x == null || x.done() || x.upstream != upstream) {
       return;
     }
-    upstreamFailed(x, HttpResponseStatus.BAD_GATEWAY, x.responseStarted ? "reset" : "unavailable",
-        new java.io.IOException("upstream closed the connection"));
+    upstreamFailed(x, HttpResponseStatus.BAD_GATEWAY, x.state() == RESPONDING ? "reset" : "unavailable",
+        new IOException("upstream closed the connection"));
   }
 
   private void completeExchange(Exchange x, ChannelFuture lastWrite) {
-    x.done = true;
+    x.moveTo(DONE);
     cancelTimeout(x);
     ctx.flush();
     long nanos = System.nanoTime() - x.startNanos;
-    px.metrics().request(x.policy.endpoint(), x.status);
-    px.metrics().upstreamLatency(x.policy.endpoint(), nanos);
-    offerCapture(x, nanos);
+    px.metrics().request(x.endpoint(), x.status);
+    px.metrics().upstreamLatency(x.endpoint(), nanos);
+    x.capture.offer(x.status, nanos);
     Channel up = x.upstream;
     if (up != null) {
       BackendHandler.of(up).unbind();
-      if (x.upstreamReusable && x.requestDone && up.isActive()) {
+      if (x.upstreamReusable && x.requestComplete && up.isActive()) {
         px.pool(ctx.channel().eventLoop()).release(x.route, up);
       } else {
         up.close();
@@ -416,18 +382,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void finishClientSide(Exchange x, ChannelFuture lastWrite) {
-    ex = null;
-    px.exchangeEnded();
+    detach();
     if (!x.keepAlive) {
-      closing = true;
-      releaseBacklog();
+      startClosing();
       lastWrite.addListener(ChannelFutureListener.CLOSE);
       return;
     }
     lastWrite.addListener(
         (ChannelFutureListener)
             f -> {
-              if (f.isSuccess() && ex == null && !closing) {
+              if (f.isSuccess() && ex == null && connection != Connection.CLOSING) {
                 resume();
               }
             });
@@ -435,133 +399,77 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Next pipelined request from the backlog, or read from the client. */
   private void resume() {
-    if (inputClosed && backlog.isEmpty()) {
-      closing = true;
+    if (connection == Connection.DRAINING && backlog.isEmpty()) {
+      startClosing();
       ctx.close();
       return;
     }
-    while (!backlog.isEmpty() && !closing) {
-      if (ex != null && ex.requestDone) {
+    while (!backlog.isEmpty() && connection != Connection.CLOSING) {
+      if (ex != null && ex.requestComplete) {
         flushUpstream();
         return; // a backlogged request completed its body; wait for its response
       }
       handle(backlog.poll());
     }
     flushUpstream();
-    if (!closing && (ex == null || !ex.requestDone) && (ex == null || ex.upstreamWrites == 0)) {
+    if (connection != Connection.CLOSING && (ex == null || (!ex.requestComplete && ex.upstreamWrites == 0))) {
       ctx.read();
     }
   }
 
   private void upstreamFailed(Exchange x, HttpResponseStatus status, String kind, Throwable cause) {
-    if (x.done) {
+    if (x.done()) {
       return;
     }
-    x.done = true;
-    cancelTimeout(x);
-    px.metrics().upstreamError(x.policy.endpoint(), kind);
-    if (x.upstream != null) {
-      BackendHandler.of(x.upstream).unbind();
-      x.upstream.close();
-    }
-    releaseQueued(x);
-    if (x.responseStarted) {
+    boolean midResponse = x.state() == RESPONDING;
+    abandon(x);
+    px.metrics().upstreamError(x.endpoint(), kind);
+    if (midResponse) {
       // Part of the response is already on its way: the only honest signal left is closing.
-      log.debug("upstream of {} failed mid-response: {}", x.policy.endpoint(), String.valueOf(cause));
-      discardCaptures(x);
-      px.metrics().request(x.policy.endpoint(), x.status);
-      ex = null;
-      px.exchangeEnded();
-      closing = true;
-      releaseBacklog();
+      log.debug("upstream of {} failed mid-response: {}", x.endpoint(), String.valueOf(cause));
+      x.capture.discard();
+      px.metrics().request(x.endpoint(), x.status);
+      detach();
+      startClosing();
       ctx.flush();
       ctx.close();
       return;
     }
-    String error = status.code() == 504 ? "upstream_timeout" : "upstream_unavailable";
-    String body =
-        "{\"error\":\"" + error + "\",\"endpoint\":\"" + x.policy.endpoint() + "\",\"message\":\""
-            + jsonEscape(cause == null ? error : String.valueOf(cause.getMessage())) + "\"}";
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    byte[] body = ErrorResponses.upstreamErrorBody(status, x.endpoint(), cause);
     x.status = status.code();
-    if (!x.requestDone) {
+    if (!x.requestComplete) {
       x.keepAlive = false;
     }
     long nanos = System.nanoTime() - x.startNanos;
-    px.metrics().request(x.policy.endpoint(), x.status);
-    if (x.sampled && x.policy.captureUpstreamErrors()) {
-      x.responseContentType = "application/json";
-      if (x.policy.mode().output()) {
-        x.responseCapture = new BodyCapture(px.budget(), x.policy.maxBodyBytes(), bytes.length);
-        x.responseCapture.append(Unpooled.wrappedBuffer(bytes));
-      }
-      offerCapture(x, nanos);
-    } else {
-      discardCaptures(x);
-    }
-    DefaultFullHttpResponse resp =
-        new DefaultFullHttpResponse(x.clientVersion, status, Unpooled.wrappedBuffer(bytes));
-    resp.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    if (!x.keepAlive) {
-      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    }
-    ChannelFuture f = ctx.writeAndFlush(resp);
+    px.metrics().request(x.endpoint(), x.status);
+    x.capture.upstreamError(x.status, body, nanos);
+    ChannelFuture f = ctx.writeAndFlush(ErrorResponses.json(x.clientVersion, status, body, !x.keepAlive));
     finishClientSide(x, f);
   }
 
-  private void offerCapture(Exchange x, long nanos) {
-    if (!x.sampled) {
-      return;
+  /** DONE without a complete response: stops the timer, drops queued input, closes the upstream. */
+  private static void abandon(Exchange x) {
+    x.moveTo(DONE);
+    cancelTimeout(x);
+    if (x.upstream != null) {
+      BackendHandler.of(x.upstream).unbind();
+      x.upstream.close();
     }
-    BodyCapture in = x.requestCapture;
-    BodyCapture out = x.responseCapture;
-    if ((in != null && in.failed()) || (out != null && out.failed())) {
-      discardCaptures(x);
-      px.metrics().dropped("all", "buffer_full");
-      return;
-    }
-    long reserved = (in == null ? 0 : in.reserved()) + (out == null ? 0 : out.reserved());
-    SampledExchange s =
-        new SampledExchange(
-            x.policy,
-            UUID.randomUUID(),
-            x.inferenceTime,
-            x.inferenceId,
-            x.requestContentType,
-            in == null ? null : in.take(),
-            in != null && in.truncated(),
-            x.responseContentType,
-            out == null ? null : out.take(),
-            out != null && out.truncated(),
-            x.status,
-            TimeUnit.NANOSECONDS.toMicros(nanos),
-            reserved);
-    x.requestCapture = null;
-    x.responseCapture = null;
-    px.buffer().offer(s);
-  }
-
-  private static void discardCaptures(Exchange x) {
-    if (x.requestCapture != null) {
-      x.requestCapture.discard();
-      x.requestCapture = null;
-    }
-    if (x.responseCapture != null) {
-      x.responseCapture.discard();
-      x.responseCapture = null;
-    }
-  }
-
-  private static void releaseQueued(Exchange x) {
     Object m;
     while ((m = x.toUpstream.poll()) != null) {
       ReferenceCountUtil.release(m);
     }
   }
 
-  private void releaseBacklog() {
+  /** The exchange in flight has ended (it is DONE). */
+  private void detach() {
+    ex = null;
+    px.exchangeEnded();
+  }
+
+  /** Into CLOSING: nothing more is read or answered on this connection. */
+  private void startClosing() {
+    connection = Connection.CLOSING;
     Object m;
     while ((m = backlog.poll()) != null) {
       ReferenceCountUtil.release(m);
@@ -577,13 +485,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   /** Fires after upstreamTimeout of silence (no byte either way), else re-arms for the rest. */
   private void checkTimeout(Exchange x, long timeoutNanos) {
-    if (x.done) {
+    if (x.done()) {
       return;
     }
     long idle = System.nanoTime() - x.lastActivityNanos;
     if (idle >= timeoutNanos) {
       upstreamFailed(x, HttpResponseStatus.GATEWAY_TIMEOUT, "timeout",
-          new java.util.concurrent.TimeoutException("no response from upstream within " + px.upstreamTimeout()));
+          new TimeoutException("no response from upstream within " + px.upstreamTimeout()));
     } else {
       x.timeout = ctx.executor().schedule(() -> checkTimeout(x, timeoutNanos), timeoutNanos - idle, TimeUnit.NANOSECONDS);
     }
@@ -596,23 +504,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void clientGone(Exchange x) {
-    if (x.done) {
+    if (x.done()) {
       return;
     }
-    x.done = true;
-    cancelTimeout(x);
-    discardCaptures(x);
-    releaseQueued(x);
-    if (x.upstream != null) {
-      BackendHandler.of(x.upstream).unbind();
-      x.upstream.close();
-    }
+    abandon(x);
+    x.capture.discard();
     if (ex == x) {
-      ex = null;
-      px.exchangeEnded();
+      detach();
     }
-    closing = true;
-    releaseBacklog();
+    startClosing();
     ctx.close();
   }
 
@@ -622,40 +522,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       clientGone(ex);
       return;
     }
-    String msg = cause == null ? "malformed HTTP request" : cause.getMessage();
-    sendLocal(
-        HttpResponseStatus.BAD_REQUEST,
-        "{\"error\":\"bad_request\",\"message\":\"" + jsonEscape(String.valueOf(msg)) + "\"}",
-        true);
+    answerAndClose(ErrorResponses.badRequest(cause));
   }
 
-  private void sendLocal(HttpResponseStatus status, String body, boolean close) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ByteBuf buf = Unpooled.wrappedBuffer(bytes);
-    DefaultFullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
-    resp.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-    if (close) {
-      resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      closing = true;
-      releaseBacklog();
-      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      ctx.writeAndFlush(resp);
-    }
+  private void answerAndClose(FullHttpResponse resp) {
+    startClosing();
+    ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
-      inputClosed = true;
+    if (evt instanceof ChannelInputShutdownEvent) {
       Exchange x = ex;
       if (x == null) {
-        closing = true;
-        releaseBacklog();
+        startClosing();
         ctx.close();
       } else {
+        if (connection == Connection.OPEN) {
+          connection = Connection.DRAINING;
+        }
         x.keepAlive = false; // finish this exchange, then close
       }
       return;
@@ -666,10 +551,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     px.connectionClosed();
-    closing = true;
-    releaseBacklog();
+    startClosing();
     Exchange x = ex;
-    if (x != null && !x.done) {
+    if (x != null && !x.done()) {
       clientGone(x);
     }
   }
@@ -678,29 +562,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     log.debug("client connection error: {}", cause.toString());
     Exchange x = ex;
-    if (x != null && !x.done) {
+    if (x != null && !x.done()) {
       clientGone(x);
     } else {
       ctx.close();
     }
-  }
-
-  static String jsonEscape(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.toString();
   }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /** What every connection handler of one {@link ProxyServer} shares. */
 final class ProxyContext {
@@ -14,6 +15,7 @@ final class ProxyContext {
   private final CaptureBuffer buffer;
   private final AgentMetrics metrics;
   private final Duration upstreamTimeout;
+  private final Function<EventLoop, UpstreamPool> newPool;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger exchanges = new AtomicInteger();
   private final java.util.Set<UpstreamPool> pools = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -26,10 +28,18 @@ final class ProxyContext {
       };
 
   ProxyContext(Router router, CaptureBuffer buffer, AgentMetrics metrics, Duration upstreamTimeout) {
+    this(router, buffer, metrics, upstreamTimeout, UpstreamPool::new);
+  }
+
+  /** @param newPool makes the pool of an event loop (tests hand in pools of embedded channels) */
+  ProxyContext(
+      Router router, CaptureBuffer buffer, AgentMetrics metrics, Duration upstreamTimeout,
+      Function<EventLoop, UpstreamPool> newPool) {
     this.router = router;
     this.buffer = buffer;
     this.metrics = metrics;
     this.upstreamTimeout = upstreamTimeout;
+    this.newPool = newPool;
   }
 
   Router router() {
@@ -56,7 +66,7 @@ final class ProxyContext {
   UpstreamPool pool(EventLoop loop) {
     UpstreamPool p = pool.get();
     if (p == null || p.loop() != loop) {
-      p = new UpstreamPool(loop);
+      p = newPool.apply(loop);
       pool.set(p);
       pools.add(p);
     }

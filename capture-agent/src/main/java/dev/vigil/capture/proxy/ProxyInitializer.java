@@ -23,14 +23,15 @@ final class ProxyInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    ch.pipeline()
-        .addLast(
-            "codec",
-            new HttpServerCodec(
-                new HttpDecoderConfig()
-                    .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                    .setMaxHeaderSize(MAX_HEADER_BYTES)
-                    .setMaxChunkSize(MAX_CHUNK_BYTES)))
-        .addLast("frontend", new FrontendHandler(px));
+    ch.pipeline().addLast("codec", codec()).addLast("frontend", new FrontendHandler(px));
+  }
+
+  /** The client-side codec with the limits above; tests build their pipelines from it too. */
+  static HttpServerCodec codec() {
+    return new HttpServerCodec(
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_INITIAL_LINE)
+            .setMaxHeaderSize(MAX_HEADER_BYTES)
+            .setMaxChunkSize(MAX_CHUNK_BYTES));
   }
 }

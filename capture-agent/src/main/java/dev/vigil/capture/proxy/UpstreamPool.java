@@ -24,13 +24,19 @@ final class UpstreamPool {
   static final int MAX_IDLE_PER_UPSTREAM = 128;
   static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
+  /** Opens a connection to a route's upstream, its pipeline ending in a "backend" {@link BackendHandler}. */
+  @FunctionalInterface
+  interface Connector {
+    ChannelFuture connect(Route route);
+  }
+
   private final EventLoop loop;
-  private final Bootstrap bootstrap;
+  private final Connector connector;
   private final Map<String, ArrayDeque<Channel>> idle = new HashMap<>();
 
   UpstreamPool(EventLoop loop) {
     this.loop = loop;
-    this.bootstrap =
+    Bootstrap bootstrap =
         new Bootstrap()
             .group(loop)
             .channel(NioSocketChannel.class)
@@ -54,6 +60,13 @@ final class UpstreamPool {
                         .addLast("backend", new BackendHandler(UpstreamPool.this));
                   }
                 });
+    this.connector = r -> bootstrap.connect(r.upstreamHost(), r.upstreamPort());
+  }
+
+  /** A pool whose connections {@code connector} opens (tests: embedded channels). */
+  UpstreamPool(EventLoop loop, Connector connector) {
+    this.loop = loop;
+    this.connector = connector;
   }
 
   private static String key(Route r) {
@@ -73,7 +86,7 @@ final class UpstreamPool {
   }
 
   ChannelFuture connect(Route r) {
-    return bootstrap.connect(r.upstreamHost(), r.upstreamPort());
+    return connector.connect(r);
   }
 
   /** Returns a connection whose exchange completed cleanly. */
