@@ -23,8 +23,8 @@ import java.util.UUID;
  * CPU microseconds (thread CPU time, so other load on the machine matters less) and bytes allocated per record, so an encoding change can be judged without the
  * whole benchmark (which needs wrk, nginx, Kafka and S3Proxy on the same cores).
  *
- * <p>Run: {@code java -cp capture-agent/target/classes:$(cat cp.txt) bench/agent/EncodeBench.java [seconds]}
- * with cp.txt from {@code mvn -q -o dependency:build-classpath -pl capture-agent -Dmdep.outputFile=cp.txt}.
+ * <p>Run after the README's build: {@code java -cp deploy/target/vigil.jar bench/agent/EncodeBench.java [seconds]}
+ * ({@code bench/agent/run.sh --smoke} runs it for 0.3 s).
  */
 public class EncodeBench {
   public static void main(String[] args) throws Exception {

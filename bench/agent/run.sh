@@ -8,25 +8,35 @@
 # at full load (wrk -c$CONNS) and at a fixed 1,000 req/s (open loop: bench/agent/Pace.java, since
 # Debian packages neither wrk2 nor a wrk with -R; latency counts from each request's due time, so
 # no coordinated omission). Prints a markdown table; figures go to bench/agent/RESULTS.md by hand.
+# Exits 1 (after printing everything) when a request failed or, once the agent's backlog drained,
+# a sink's shipped + dropped records do not add up to the sampled ones.
 #
-# Usage: bench/agent/run.sh [seconds-per-run]   (needs: apt-get install -y wrk nginx)
+# Usage: bench/agent/run.sh [--smoke] [seconds-per-run]   (after the README's build; needs: apt-get install -y wrk nginx)
 #   RATE=1000 paced rate; PCTS="100 10" agent sampling percentages; JFR_DIR=/some/dir records a JFR profile of each agent run there;
 #   AGENT_JAVA_OPTS extra JVM flags of the agent (default -XX:ThreadPriorityPolicy=1, which lets the agent run its
 #   capture threads below the event loops; set it to "" to measure without); AGENT_GC the collector (default -XX:+UseG1GC);
-#   STACK_NICE=19 runs Kafka and S3Proxy at the lowest CPU priority, standing in for sinks on other machines.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+#   STACK_NICE=19 runs Kafka and S3Proxy at the lowest CPU priority, standing in for sinks on other machines;
+#   S3_MAX_AGE=2s closes S3 objects sooner than the default 60 s (sinks.s3.objectMaxAge).
+#   --smoke: EncodeBench for 0.3 s, then rows of 1 s (paced at 200 req/s, 0.5 s warm-up; full load with 8
+#   connections): direct and nginx paced JSON and full-load PNG, the agent at 100% only (all four rows, after a 1 s
+#   warm-up), S3_MAX_AGE=2s; the same nginx, stack, agent and sinks.
+source "$(dirname "$0")/../lib.sh"
+if [ "$SMOKE" = 1 ]; then
+  : "${RATE:=200}" "${PCTS:=100}" "${CONNS:=8}" "${PACE_WARMUP:=0.5}" "${WARMUP_S:=1}" "${DRAIN_S:=30}" "${S3_MAX_AGE:=2s}"
+  set -- "${1:-1}"
+fi
 DUR="${1:-10}"
 CONNS="${CONNS:-32}"
 RATE="${RATE:-1000}"
 PCTS="${PCTS:-100 10}" # agent sampling percentages to run (0 = proxy only, no capture)
-JAR="${JAR:-deploy/target/vigil.jar}"
 B="${PORT_BASE:-18080}" # all ports are B+0..B+7 (override when another stack holds the defaults)
 P_DIRECT=$B P_NGINX=$((B+1)) P_AGENT=$((B+2)) P_ADMIN=$((B+3)) P_KAFKA=$((B+4)) P_S3=$((B+5)) P_SMTP=$((B+6)) P_IMAP=$((B+7))
-command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 2; }
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx missing: apt-get install -y nginx" >&2; exit 2; }
+need wrk wrk
+need nginx nginx
+need curl curl
+need python3 python3
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -f "$JAR" ] || mvn -B -o -q package -DskipTests -pl deploy
+ensure_jar
 
 WORK=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 PIDS=()
@@ -96,7 +106,7 @@ endpoints:
 sinks:
   kafka: {bootstrapServers: 127.0.0.1:$P_KAFKA, topic: "bench.{endpoint}.p$1"}
   s3: {bucket: vigil, prefix: bench-p$1, endpointOverride: http://127.0.0.1:$P_S3, pathStyle: true,
-       accessKeyId: vigil, secretAccessKey: vigil-local-secret}
+       accessKeyId: vigil, secretAccessKey: vigil-local-secret${S3_MAX_AGE:+, objectMaxAge: $S3_MAX_AGE}}
 agent:
   listen: {host: 127.0.0.1, port: $P_AGENT}
   admin: {host: 127.0.0.1, port: $P_ADMIN}
@@ -115,13 +125,44 @@ start_agent() {
   wait_port $P_AGENT
 }
 stop_agent() { kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
-metric() { curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk -v m="$1" 'index($0, m) == 1 { s += $NF } END { printf "%.0f", s }'; }
+metric() { # $1 metric name (prefix), $2 a label it must carry (optional)
+  curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk -v m="$1" -v l="${2:-}" 'index($0, m) == 1 && index($0, l) { s += $NF } END { printf "%.0f", s }'
+}
+# Waits (at most DRAIN_S seconds) until the agent's capture backlog (spool, sink queues, buffer) is empty; sets waited, left.
+drain() {
+  waited=0
+  while [ "$waited" -lt "${DRAIN_S:-120}" ]; do
+    left=$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_(spool_size|sink_queue_size|buffer_size)_bytes/ { s += $NF } END { printf "%.0f", s }')
+    [ "$left" = 0 ] && break
+    sleep 1; waited=$((waited + 1))
+  done
+}
+# Once drained, every sampled record was shipped or counted as dropped, by each sink.
+check_accounting() { # $1 = sampling percent
+  local sampled all sink shipped dropped
+  drain
+  if [ "$left" != 0 ]; then
+    echo "agent $1%: backlog not drained after ${DRAIN_S:-120} s ($left bytes left): accounting not checked" >> "$WORK/agent-summary.txt"
+    [ "$SMOKE" = 1 ] && echo "agent $1%: capture backlog not drained in ${DRAIN_S} s" >> "$WORK/failures.txt"
+    return 0
+  fi
+  sampled=$(metric vigil_agent_capture_sampled_total)
+  all=$(metric vigil_agent_capture_dropped_total 'sink="all"')
+  [ "$1" = 0 ] || [ "$sampled" -gt 0 ] || echo "agent $1%: nothing sampled" >> "$WORK/failures.txt"
+  for sink in kafka s3; do
+    shipped=$(metric vigil_agent_capture_shipped_total "sink=\"$sink\"")
+    dropped=$(metric vigil_agent_capture_dropped_total "sink=\"$sink\"")
+    echo "agent $1% $sink: sampled $sampled = shipped $shipped + dropped $all (tap) + $dropped ($sink)" >> "$WORK/agent-summary.txt"
+    [ "$sampled" = $((shipped + all + dropped)) ] \
+      || echo "agent $1% $sink: sampled $sampled != shipped $shipped + dropped $all + $dropped" >> "$WORK/failures.txt"
+  done
+}
 
 run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|paced)
   local line s0 d0
   if [ "$2" = "$P_AGENT" ]; then s0=$(metric vigil_agent_capture_sampled_total); d0=$(metric vigil_agent_capture_dropped_total); fi
   if [ "$5" = paced ]; then
-    line=$("$WORK/pace" "http://127.0.0.1:$2/predict" "$3" "$4" "$RATE" "$DUR" 16 2 | grep '^RESULT')
+    line=$("$WORK/pace" "http://127.0.0.1:$2/predict" "$3" "$4" "$RATE" "$DUR" 16 "${PACE_WARMUP:-2}" | grep '^RESULT')
   else
     line=$(BODY="$3" CTYPE="$4" DELAY_MS=0 wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
            "http://127.0.0.1:$2/predict" | grep '^RESULT')
@@ -130,20 +171,30 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
     local s1 d1; s1=$(metric vigil_agent_capture_sampled_total); d1=$(metric vigil_agent_capture_dropped_total)
     echo "$1 $(basename "$3") $5: sampled $((s1 - s0)), dropped $((d1 - d0)) (so far; drops of records still queued show up in later rows)" >> "$WORK/capture-per-run.txt"
   fi
+  # shellcheck disable=SC2086
+  set -- "$@" $(echo "$line" | sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+).*/\1 \2 \3/')
+  [ "${6:-1}" = 0 ] && [ "${7:-1}" = 0 ] && [ "${8:-0}" -gt 0 ] \
+    || echo "$1 $(basename "$3") $5: ${8:-no} requests, ${6:-?} errors, ${7:-?} non-2xx" >> "$WORK/failures.txt"
   echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') | $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
 # the paced generator, compiled once (java Pace.java would recompile per run)
-javac -d "$WORK/pace-classes" bench/agent/Pace.java
-printf '#!/bin/sh\nexec java -Xss512k -XX:TieredStopAtLevel=1 -cp "%s" Pace "$@"\n' "$WORK/pace-classes" > "$WORK/pace" && chmod +x "$WORK/pace"
+compile_bench "$WORK/classes" bench/agent/Pace.java bench/agent/EncodeBench.java
+printf '#!/bin/sh\nexec java -Xss512k -XX:TieredStopAtLevel=1 -cp "%s" Pace "$@"\n' "$WORK/classes" > "$WORK/pace" && chmod +x "$WORK/pace"
+if [ "$SMOKE" = 1 ]; then
+  java -cp "$WORK/classes:$JAR" EncodeBench 0.3 | tee "$WORK/encode.txt"
+  [ "$(grep -c '^RESULT \(json\|png\) records=[1-9]' "$WORK/encode.txt")" = 2 ] || fail "EncodeBench printed no RESULT line for json and png"
+fi
 
 echo "agent JVM flags: -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, 2 s warm-up not counted)"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, ${PACE_WARMUP:-2} s warm-up not counted)"
 echo
 echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | load1 after |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
 for mode in paced full; do
   for body in req.json req.png; do
+    # the smoke measures the baselines once per mode: paced JSON, full-load PNG
+    [ "$SMOKE" = 1 ] && [ "$mode $body" != "paced req.json" ] && [ "$mode $body" != "full req.png" ] && continue
     ct=application/json; [ "$body" = req.png ] && ct=image/png
     run_wrk direct $P_DIRECT "$WORK/$body" $ct $mode
     run_wrk nginx $P_NGINX "$WORK/$body" $ct $mode
@@ -152,15 +203,10 @@ done
 for pct in $PCTS; do
   start_agent $pct
   # warm-up (JIT), not measured
-  BODY="$WORK/req.json" CTYPE=application/json DELAY_MS=0 wrk -t2 -c16 -d5s -s bench/agent/wrk-post.lua "http://127.0.0.1:$P_AGENT/predict" >/dev/null
+  BODY="$WORK/req.json" CTYPE=application/json DELAY_MS=0 wrk -t2 -c16 -d"${WARMUP_S:-5}"s -s bench/agent/wrk-post.lua "http://127.0.0.1:$P_AGENT/predict" >/dev/null
   # The warm-up leaves a capture backlog (spooled records the sinks ship for a while): measure from
   # an idle agent, not while it drains (at most DRAIN_S seconds; what is left is reported).
-  waited=0
-  while [ "$waited" -lt "${DRAIN_S:-120}" ]; do
-    left=$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_(spool_size|sink_queue_size|buffer_size)_bytes/ { s += $NF } END { printf "%.0f", s }')
-    [ "$left" = 0 ] && break
-    sleep 1; waited=$((waited + 1))
-  done
+  drain
   echo "agent $pct%: capture backlog after the warm-up drained in ${waited}s (left: ${left} bytes)" >> "$WORK/agent-summary.txt"
   for mode in paced full; do
     for body in req.json req.png; do
@@ -168,13 +214,14 @@ for pct in $PCTS; do
       run_wrk "agent $pct%" $P_AGENT "$WORK/$body" $ct $mode
     done
   done
-  sleep 3
+  [ "$SMOKE" = 1 ] || sleep 3
   heap=$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ { s += $NF } END { printf "%.0f", s/1048576 }')
   hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$AGENT_PID/status)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' /proc/$AGENT_PID/stat)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$AGENT_PID/status)
   echo "AGENT $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total)" >> "$WORK/agent-summary.txt"
   echo "load after agent $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
+  check_accounting "$pct"
   stop_agent
   grep -c OutOfMemoryError "$WORK/agent-$pct.log" >/dev/null && echo "AGENT $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
 done
@@ -182,3 +229,7 @@ echo
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$WORK/agent-summary.txt"
 [ -f "$WORK/capture-per-run.txt" ] && cat "$WORK/capture-per-run.txt"
+if [ -f "$WORK/failures.txt" ]; then
+  cat "$WORK/failures.txt" >&2
+  fail "see the lines above"
+fi

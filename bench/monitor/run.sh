@@ -1,28 +1,33 @@
 #!/usr/bin/env bash
-# Monitor benchmark: N capture records (default 1,000,000, ~1.1 KB, 43 classes, one hour) written
-# into the embedded stack's S3 server and Kafka broker (a separate JVM), then one window read by
-# the monitor in a JVM limited to -Xmx512m, from S3 and from Kafka.
-# Usage: bench/monitor/run.sh [N]     (WORK=dir to keep the generated data between runs)
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-n="${1:-1000000}"
-work="${WORK:-$here/work}"
-mkdir -p "$work"
-cd "$root"
-if [ ! -f monitor-jobs/target/classes/dev/vigil/monitor/WindowMonitor.class ]; then
-  mvn -B -q -o compile -pl monitor-jobs
+# Monitor benchmark: N capture records (default 1,000,000, ~1.1 KB, 43 classes, the last complete
+# hour) written into the embedded stack's S3 server and Kafka broker (a separate JVM), then that
+# window read by the monitor in a JVM limited to -Xmx512m, from S3 and from Kafka, three rounds
+# each. Exits 1 when a round reads a different number of records than were written.
+# Usage: bench/monitor/run.sh [--smoke] [N]   (after the README's build; WORK=dir keeps the
+#   generated data between runs, reused for up to 6 days; ROUNDS=3)
+#   --smoke: 1,000 records, one round per source, in a temporary WORK that is removed afterwards.
+source "$(dirname "$0")/../lib.sh"
+ensure_jar
+if [ "$SMOKE" = 1 ]; then
+  n="${1:-1000}"; rounds="${ROUNDS:-1}"
+  work="$(mktemp -d /tmp/vigil-monitor-bench.XXXXXX)"; keep=0
+else
+  n="${1:-1000000}"; rounds="${ROUNDS:-3}"
+  work="${WORK:-bench/monitor/work}"; keep=1
+  mkdir -p "$work"
 fi
-mvn -B -q -o dependency:build-classpath -pl monitor-jobs -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath.txt" >/dev/null
-cp="monitor-jobs/target/classes:$(cat "$work/classpath.txt")"
+log=(-Dlogback.configurationFile=bench/monitor/logback.xml)
+compile_bench "$work/classes" bench/monitor/MonitorBench.java
+cp="$work/classes:$JAR"
 rm -f "$work/ready"
-java -Xmx2g -cp "$cp" -Dlogback.configurationFile="$here/logback.xml" "$here/MonitorBench.java" serve "$work" "$n" &
+java -Xmx2g -cp "$cp" "${log[@]}" MonitorBench serve "$work" "$n" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; [ $keep = 1 ] || rm -rf "$work"' EXIT
 while [ ! -f "$work/ready" ]; do
-  kill -0 $server 2>/dev/null || { echo "stack/generator failed" >&2; exit 1; }
+  kill -0 $server 2>/dev/null || fail "stack/generator failed"
   sleep 1
 done
 for source in s3 kafka; do
-  java -Xmx512m -Xms512m -cp "$cp" -Dlogback.configurationFile="$here/logback.xml" "$here/MonitorBench.java" run "$source" "$work"
+  java -Xmx512m -Xms512m -Drounds="$rounds" -cp "$cp" "${log[@]}" MonitorBench run "$source" "$work" \
+    || fail "monitor over $source (see above)"
 done

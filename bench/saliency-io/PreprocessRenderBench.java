@@ -9,6 +9,7 @@ import dev.vigil.saliency.render.Labels;
 import dev.vigil.config.ChannelOrder;
 import dev.vigil.config.ResizeMode;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
@@ -19,13 +20,20 @@ import javax.imageio.ImageIO;
 /**
  * Saliency I/O costs per image: decode, pre-process to 224x224, overlay at original size,
  * panel, PNG encode. Run: java -Djava.awt.headless=true -cp deploy/target/vigil.jar
- * bench/saliency-io/PreprocessRenderBench.java [rounds] [width] [height]
+ * bench/saliency-io/PreprocessRenderBench.java [--smoke] [rounds] [width] [height]
+ *
+ * <p>Exits 1 when a result has the wrong size (decoded, pre-processed, overlay, PNG read back).
+ * {@code --smoke}: 3 rounds at 256x256 (default: 30 rounds at 1024x768).
  */
 public class PreprocessRenderBench {
   public static void main(String[] args) throws Exception {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-    int w = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
-    int h = args.length > 2 ? Integer.parseInt(args[2]) : 768;
+    boolean smoke = args.length > 0 && args[0].equals("--smoke");
+    if (smoke) {
+      args = Arrays.copyOfRange(args, 1, args.length);
+    }
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : smoke ? 3 : 30;
+    int w = args.length > 1 ? Integer.parseInt(args[1]) : smoke ? 256 : 1024;
+    int h = args.length > 2 ? Integer.parseInt(args[2]) : smoke ? 256 : 768;
     Random rnd = new Random(1);
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < h; y++) {
@@ -47,6 +55,13 @@ public class PreprocessRenderBench {
     HeatmapRenderer r = HeatmapRenderer.defaults();
     BufferedImage overlay = r.overlay(decoded.image(), map, 224, 224, prepared.region());
     List<ClassScore> top = ClassScore.top(new float[] {0.5f, 0.2f, 0.1f, 0.1f, 0.05f, 0.05f}, 5, Labels.none());
+    check("decoded PNG", decoded.width() == w && decoded.height() == h, decoded.width() + "x" + decoded.height());
+    check("pre-processed tensor", prepared.width() == 224 && prepared.height() == 224 && prepared.channels() == 3,
+        prepared.channels() + "x" + prepared.height() + "x" + prepared.width());
+    check("overlay", overlay.getWidth() == w && overlay.getHeight() == h, overlay.getWidth() + "x" + overlay.getHeight());
+    BufferedImage back = ImageIO.read(new ByteArrayInputStream(encode(overlay, "png")));
+    check("overlay PNG read back", back != null && back.getWidth() == w && back.getHeight() == h,
+        back == null ? "unreadable" : back.getWidth() + "x" + back.getHeight());
     System.out.printf("image %dx%d, %d rounds, median (min) ms per image%n", w, h, rounds);
     time("decode PNG", rounds, () -> ImageDecoder.decode(png, "b.png"));
     time("decode JPEG", rounds, () -> ImageDecoder.decode(jpg, "b.jpg"));
@@ -55,6 +70,13 @@ public class PreprocessRenderBench {
     time("overlay at original size", rounds, () -> r.overlay(decoded.image(), map, 224, 224, prepared.region()));
     time("panel", rounds, () -> r.panel(decoded.image(), overlay, top, "bench"));
     time("PNG encode overlay", rounds, () -> encode(overlay, "png"));
+  }
+
+  static void check(String what, boolean ok, String got) {
+    if (!ok) {
+      System.err.println("FAILED: " + what + " is " + got);
+      System.exit(1);
+    }
   }
 
   static byte[] encode(BufferedImage img, String format) {

@@ -1,9 +1,11 @@
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.SaliencyOptions;
+import dev.vigil.saliency.SaliencyResult;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,9 @@ import java.util.SplittableRandom;
 /**
  * ms per image for the plain ONNX Runtime forward pass and for FullGrad (forward + in-graph backward + map) on
  * one model, at the given batch sizes. Usage: java -cp ... FullGradBench.java MODEL THREADS DEVICE BATCH...
+ * The input size is the model's (C x H x W of its first input); -Drepeats=N overrides the repeat count.
+ * Exits 1 when a FullGrad map is not finite, negative or all zero, or the batch's logits differ from the
+ * plain forward pass.
  */
 public final class FullGradBench {
 
@@ -31,10 +36,12 @@ public final class FullGradBench {
       try (OrtSession forward = env.createSession(Files.readAllBytes(model), so);
           FullGradExplainer explainer = FullGradExplainer.open(model, options)) {
         String input = forward.getInputNames().iterator().next();
+        long[] shape = ((TensorInfo) forward.getInputInfo().get(input).getInfo()).getShape(); // N x C x H x W
         for (int i = 3; i < args.length; i++) {
           int batch = Integer.parseInt(args[i]);
-          int repeats = batch == 1 ? 15 : Math.max(5, 64 / batch);
-          ImageTensor x = random(batch);
+          int repeats = Integer.getInteger("repeats", batch == 1 ? 15 : Math.max(5, 64 / batch));
+          ImageTensor x = random(batch, (int) shape[1], (int) shape[2], (int) shape[3]);
+          check(env, x, forward, input, explainer.explain(x, null));
           double[] fw = new double[repeats];
           double[] fg = new double[repeats];
           for (int r = -2; r < repeats; r++) { // two warm-up rounds
@@ -62,13 +69,47 @@ public final class FullGradBench {
     }
   }
 
-  static ImageTensor random(int n) {
+  static ImageTensor random(int n, int c, int h, int w) {
     SplittableRandom random = new SplittableRandom(7);
-    float[] v = new float[n * 3 * 224 * 224];
+    float[] v = new float[n * c * h * w];
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) random.nextGaussian();
     }
-    return new ImageTensor(v, n, 3, 224, 224);
+    return new ImageTensor(v, n, c, h, w);
+  }
+
+  /** FullGrad's logits match the plain forward pass, and every map is finite, non-negative and not all zero. */
+  static void check(OrtEnvironment env, ImageTensor x, OrtSession forward, String input, SaliencyResult r)
+      throws Exception {
+    float[] logits;
+    try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape());
+        OrtSession.Result out = forward.run(Map.of(input, t))) {
+      FloatBuffer b = ((OnnxTensor) out.get(0)).getFloatBuffer();
+      logits = new float[b.remaining()];
+      b.get(logits);
+    }
+    for (int i = 0; i < logits.length; i++) {
+      if (Math.abs(logits[i] - r.logits()[i]) > 1e-3f * Math.max(1, Math.abs(logits[i]))) {
+        fail("batch " + x.n() + ": FullGrad logit " + i + " is " + r.logits()[i] + ", the forward pass says " + logits[i]);
+      }
+    }
+    for (int n = 0; n < r.n(); n++) {
+      double sum = 0;
+      for (float v : r.map(n)) {
+        if (!Float.isFinite(v) || v < 0) {
+          fail("batch " + x.n() + ": map " + n + " has the value " + v);
+        }
+        sum += v;
+      }
+      if (sum == 0) {
+        fail("batch " + x.n() + ": map " + n + " is all zero");
+      }
+    }
+  }
+
+  static void fail(String message) {
+    System.out.println("FAILED: " + message);
+    System.exit(1);
   }
 
   static double min(double[] a) {

@@ -2,28 +2,38 @@
 # FullGrad benchmark: ResNet-18 at 224 x 224 on CPU, batch 1 and 16 (override: BATCHES="1 16 64", DEVICE=cuda).
 # Prints ms/image for the plain ONNX Runtime forward pass, for Vigil's FullGrad, and for FullGrad by PyTorch
 # autograd (when python3-torch is installed; it also exports the model, which is not committed).
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-work="${WORK:-$here/work}"
+# FullGradBench exits 1 when a map is not finite, negative or all zero, or its logits differ from the forward pass.
+# Usage: bench/saliency/run.sh [--smoke]   (after the README's build)
+#   --smoke: the Java side only (ONNX Runtime, Vigil's FullGrad) on the demo model shipped in vigil.jar
+#   (SignNet, 64 x 64), batch 1 and 4, 2 repeats; no PyTorch, so no python3-torch needed.
+source "$(dirname "$0")/../lib.sh"
 threads="${THREADS:-2}"
 device="${DEVICE:-cpu}"
-batches="${BATCHES:-1 16}"
 python="${PYTHON:-/usr/bin/python3}"
-mkdir -p "$work"
+ensure_jar
 
-if "$python" -c "import torch, torchvision" 2>/dev/null; then
-  "$python" "$here/torch_reference.py" "$work" "$threads" 2>/dev/null | tee "$work/pytorch.txt"
-elif [ ! -f "$work/resnet18.onnx" ]; then
-  echo "needs $work/resnet18.onnx or python3-torch + python3-torchvision to export it" >&2
-  exit 2
+if [ "$SMOKE" = 1 ]; then
+  work="$(mktemp -d /tmp/vigil-saliency-bench.XXXXXX)"
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && jar xf "$OLDPWD/$JAR" dev/vigil/demo/model/traffic-signs.onnx)
+  model="$work/dev/vigil/demo/model/traffic-signs.onnx"
+  batches="${BATCHES:-1 4}"
+  repeats=(-Drepeats="${REPEATS:-2}")
+  echo "smoke: Java side only (ONNX Runtime + Vigil's FullGrad) on the demo model from $JAR; the PyTorch reference and the ResNet-18 export (python3-torch) are not run"
+else
+  work="${WORK:-bench/saliency/work}"
+  mkdir -p "$work"
+  model="$work/resnet18.onnx"
+  batches="${BATCHES:-1 16}"
+  repeats=()
+  if "$python" -c "import torch, torchvision" 2>/dev/null; then
+    "$python" bench/saliency/torch_reference.py "$work" "$threads" 2>/dev/null | tee "$work/pytorch.txt"
+  elif [ ! -f "$model" ]; then
+    echo "needs $model or python3-torch + python3-torchvision to export it (apt-get install -y python3-torch python3-torchvision)" >&2
+    exit 2
+  fi
 fi
 
-cd "$root"
-if [ ! -f saliency/target/classes/dev/vigil/saliency/FullGradExplainer.class ]; then
-  mvn -B -q -o compile -pl saliency
-fi
-mvn -B -q -o dependency:build-classpath -pl saliency -Dmdep.outputFile="$work/classpath.txt" >/dev/null
-cp="saliency/target/classes:$(cat "$work/classpath.txt")"
-java -Xmx4g -cp "$cp" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn "$here/FullGradBench.java" \
-  "$work/resnet18.onnx" "$threads" "$device" $batches 2>/dev/null | tee "$work/vigil.txt"
+# shellcheck disable=SC2086
+java -Xmx4g "${repeats[@]}" -cp "$JAR" bench/saliency/FullGradBench.java "$model" "$threads" "$device" $batches \
+  | tee "$work/vigil.txt"
