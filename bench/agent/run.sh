@@ -16,7 +16,9 @@
 #   AGENT_JAVA_OPTS extra JVM flags of the agent (default -XX:ThreadPriorityPolicy=1, which lets the agent run its
 #   capture threads below the event loops; set it to "" to measure without); AGENT_GC the collector (default -XX:+UseG1GC);
 #   STACK_NICE=19 runs Kafka and S3Proxy at the lowest CPU priority, standing in for sinks on other machines;
-#   S3_MAX_AGE=2s closes S3 objects sooner than the default 60 s (sinks.s3.objectMaxAge).
+#   S3_MAX_AGE=2s closes S3 objects sooner than the default 60 s (sinks.s3.objectMaxAge);
+#   AGENT_JAR the agent's jar: the sidecar's lean deploy/agent/target/vigil-agent.jar (default, what the
+#   agent image runs) or deploy/target/vigil.jar (`vigil agent` in the all-in-one jar, for comparison).
 #   --smoke: EncodeBench for 0.3 s, then rows of 1 s (paced at 200 req/s, 0.5 s warm-up; full load with 8
 #   connections): direct and nginx paced JSON and full-load PNG, the agent at 100% only (all four rows, after a 1 s
 #   warm-up), S3_MAX_AGE=2s; the same nginx, stack, agent and sinks.
@@ -37,6 +39,10 @@ need curl curl
 need python3 python3
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 ensure_jar
+AGENT_JAR="${AGENT_JAR:-deploy/agent/target/vigil-agent.jar}"
+[ -f "$AGENT_JAR" ] || fail "$AGENT_JAR missing: build it with mvn -B -q package -DskipTests"
+# the all-in-one jar names the command; the sidecar's jar is the command
+agent_cmd=(); [ "$(basename "$AGENT_JAR")" = vigil.jar ] && agent_cmd=(agent)
 
 WORK=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 PIDS=()
@@ -120,7 +126,7 @@ start_agent() {
   local jfr=()
   [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/agent-$1.jfr")
   # shellcheck disable=SC2086
-  java -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$JAR" agent --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
+  java -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$AGENT_JAR" "${agent_cmd[@]}" --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
   AGENT_PID=$!; PIDS+=($AGENT_PID)
   wait_port $P_AGENT
 }
