@@ -11,7 +11,6 @@ import dev.vigil.monitor.baseline.Baseline;
 import dev.vigil.monitor.baseline.BaselineException;
 import dev.vigil.monitor.baseline.BaselineStore;
 import dev.vigil.monitor.check.Constraints;
-import dev.vigil.monitor.check.DriftMethod;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.output.OutputSpec;
@@ -179,7 +178,7 @@ public final class MonitorRuntime implements AutoCloseable {
   /** {@code monitor.*} limits as constraints (used when no baseline is configured). */
   public static Constraints constraints(MonitorConfig m) {
     return new Constraints(m.minRecords(), m.lowConfidenceThreshold(), m.thresholds().classShareMax(), Map.of(),
-        DriftMethod.fromCode(m.thresholds().drift().method().configName()), m.thresholds().drift().limit(),
+        m.thresholds().drift().method(), m.thresholds().drift().limit(),
         m.thresholds().lowConfidenceShareMax(), m.thresholds().confidenceDropMax(), m.thresholds().unusableShareMax());
   }
 

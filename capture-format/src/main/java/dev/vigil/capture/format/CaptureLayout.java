@@ -1,8 +1,10 @@
 package dev.vigil.capture.format;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,7 @@ public final class CaptureLayout {
       DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final int TIME_LENGTH = "yyyyMMddTHHmmss.SSSZ".length();
 
   private CaptureLayout() {}
 
@@ -66,6 +69,23 @@ public final class CaptureLayout {
       out.add(base + HOUR_PATH.format(h) + "/");
     }
     return out;
+  }
+
+  /**
+   * The time in the name of an object key this layout wrote ({@link #objectKey}), to the
+   * millisecond; null for keys written by someone else (SageMaker, other tools), which a reader
+   * cannot place in time without reading them.
+   */
+  public static Instant keyTime(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    if (name.length() < TIME_LENGTH) {
+      return null;
+    }
+    try {
+      return LocalDateTime.parse(name.substring(0, TIME_LENGTH), TIME).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String base(String prefix, String endpoint, String variant) {

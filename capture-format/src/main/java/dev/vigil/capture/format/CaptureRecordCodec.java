@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -116,8 +114,8 @@ public final class CaptureRecordCodec {
     CapturedBody output = body(captureData, "endpointOutput", "captureData.endpointOutput");
     JsonNode meta = object(root, "eventMetadata", "eventMetadata", true);
     String eventId = string(meta, "eventId", "eventMetadata.eventId", true);
-    String time = string(meta, "inferenceTime", "eventMetadata.inferenceTime", true);
-    Instant inferenceTime = instant(time, "eventMetadata.inferenceTime");
+    String time = string(meta, "inferenceTime", InferenceTime.FIELD, true);
+    Instant inferenceTime = InferenceTime.parse(time);
     String inferenceId = string(meta, "inferenceId", "eventMetadata.inferenceId", false);
     String eventVersion = string(root, "eventVersion", "eventVersion", false);
     VigilMetadata vigil = vigil(object(root, "vigil", "vigil", false));
@@ -131,7 +129,7 @@ public final class CaptureRecordCodec {
         vigil);
   }
 
-  private static boolean isBlank(byte[] b, int off, int len) {
+  static boolean isBlank(byte[] b, int off, int len) {
     for (int i = off; i < off + len; i++) {
       if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n') {
         return false;
@@ -254,22 +252,5 @@ public final class CaptureRecordCodec {
           "expected an integer, found " + node.getNodeType() + " " + node);
     }
     return node.longValue();
-  }
-
-  private static Instant instant(String text, String path) throws MalformedCaptureException {
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      try {
-        // SageMaker and other writers sometimes use an explicit offset (+00:00).
-        return OffsetDateTime.parse(text).toInstant();
-      } catch (DateTimeParseException e2) {
-        throw new MalformedCaptureException(
-            MalformedCaptureException.Reason.BAD_TIMESTAMP,
-            path,
-            "'" + text + "' is not an ISO-8601 timestamp such as 2026-11-22T11:00:00Z",
-            e2);
-      }
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.capture.format;
 
+import com.fasterxml.jackson.core.io.JsonEOFException;
+
 /**
  * A capture line that is not a valid capture record. {@link #reason()} says which kind of
  * problem (stable codes for metrics and logs); the message says where and what to do.
@@ -52,6 +54,21 @@ public final class MalformedCaptureException extends Exception {
   /** The kind of problem. */
   public Reason reason() {
     return reason;
+  }
+
+  /**
+   * Whether the line ends inside its JSON object: cut off, usually the last line of an object
+   * whose upload was interrupted, as opposed to a line that is not a capture record at all.
+   */
+  public boolean truncated() {
+    if (reason == Reason.MALFORMED_JSON) {
+      for (Throwable t = getCause(); t != null; t = t.getCause()) {
+        if (t instanceof JsonEOFException) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** JSON path of the offending field (e.g. {@code captureData.endpointInput.data}), or null. */

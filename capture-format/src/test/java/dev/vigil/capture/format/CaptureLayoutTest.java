@@ -59,4 +59,24 @@ class CaptureLayoutTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("variant");
   }
+
+  @Test
+  void keyTimeReadsBackTheTimeObjectKeyWroteToTheMillisecond() {
+    for (String t : new String[] {"2026-11-22T09:05:07.250Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00Z"}) {
+      Instant time = Instant.parse(t);
+      assertThat(CaptureLayout.keyTime(CaptureLayout.objectKey("capture", "e", "v", time, ID))).as(t).isEqualTo(time);
+      assertThat(CaptureLayout.keyTime(CaptureLayout.objectKey(null, "e", "v", time, ID))).as(t).isEqualTo(time);
+    }
+    Instant nanos = Instant.parse("2026-11-22T09:05:07.250999999Z");
+    assertThat(CaptureLayout.keyTime(CaptureLayout.objectKey("p", "e", "v", nanos, ID)))
+        .isEqualTo(Instant.parse("2026-11-22T09:05:07.250Z"));
+  }
+
+  @Test
+  void keyTimeIsNullForKeysOfOtherWriters() {
+    assertThat(CaptureLayout.keyTime("sagemaker/signs/AllTraffic/2026/11/22/09/05-07-250-1234abcd.jsonl")).isNull();
+    assertThat(CaptureLayout.keyTime("p/e/v/2026/11/22/09/short.jsonl")).isNull();
+    assertThat(CaptureLayout.keyTime("p/e/v/2026/11/22/09/20261122X090507.250Z-x.jsonl")).isNull();
+    assertThat(CaptureLayout.keyTime("")).isNull();
+  }
 }

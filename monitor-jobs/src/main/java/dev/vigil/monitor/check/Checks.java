@@ -1,5 +1,6 @@
 package dev.vigil.monitor.check;
 
+import dev.vigil.config.DriftMethod;
 import dev.vigil.monitor.stats.ClassStatistics;
 import dev.vigil.monitor.stats.WindowStatistics;
 import java.util.ArrayList;
@@ -141,7 +142,7 @@ public final class Checks {
         ? String.format(Locale.ROOT, "chi-square test of the class distribution against the baseline: X^2 = %.3f, df = %d, p = %.3g, limit p < %s%s",
             cmp.chiSquare(), cmp.chiSquareDf(), value, num(k.driftLimit()), detail)
         : String.format(Locale.ROOT, "%s distance of the class distribution to the baseline is %.4f, limit %s%s",
-            k.driftMethod().code(), value, num(k.driftLimit()), detail);
+            k.driftMethod().configName(), value, num(k.driftLimit()), detail);
     out.add(new CheckResult(ViolationType.CLASS_DISTRIBUTION_DRIFT, "predicted_class",
         violated ? CheckStatus.VIOLATED : CheckStatus.PASSED, value, k.driftLimit(), 0.0, description));
   }

@@ -1,5 +1,6 @@
 package dev.vigil.monitor.check;
 
+import dev.vigil.config.DriftMethod;
 import java.util.Map;
 
 /**

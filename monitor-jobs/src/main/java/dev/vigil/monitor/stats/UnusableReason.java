@@ -1,5 +1,7 @@
 package dev.vigil.monitor.stats;
 
+import dev.vigil.capture.format.MalformedCaptureException;
+
 /** Why a captured record could not be used; counted per window, never fatal. */
 public enum UnusableReason {
   /** The line is not JSON at all (or not a capture record object). */
@@ -19,6 +21,11 @@ public enum UnusableReason {
 
   UnusableReason(String code) {
     this.code = code;
+  }
+
+  /** Why a line the capture reader rejected is unusable: a JSON object cut short is "truncated". */
+  public static UnusableReason of(MalformedCaptureException e) {
+    return e.truncated() ? TRUNCATED_OBJECT : CORRUPT_LINE;
   }
 
   /** The snake_case name used in reports and metrics. */

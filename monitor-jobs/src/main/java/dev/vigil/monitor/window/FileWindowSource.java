@@ -1,8 +1,11 @@
 package dev.vigil.monitor.window;
 
+import dev.vigil.capture.format.CaptureLineReader;
 import dev.vigil.capture.format.CaptureRecord;
+import dev.vigil.capture.format.JsonLines;
 import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.monitor.flag.CaptureLocation;
+import dev.vigil.monitor.stats.UnusableReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,12 +37,12 @@ public final class FileWindowSource implements WindowSource {
     for (Path f : files) {
       String path = f.toString();
       try (InputStream in = Files.newInputStream(f)) {
-        Lines.forEachLine(in, (buf, off, len, lineNumber) -> {
+        JsonLines.forEachLine(in, (buf, off, len, lineNumber) -> {
           CaptureRecord r;
           try {
             r = lines.read(buf, off, len);
           } catch (MalformedCaptureException e) {
-            v.malformed(Lines.reasonOf(e), e.getMessage(), CaptureLocation.file(path, lineNumber));
+            v.malformed(UnusableReason.of(e), e.getMessage(), CaptureLocation.file(path, lineNumber));
             return;
           }
           if (window.contains(r.inferenceTime())) {

@@ -1,8 +1,10 @@
 package dev.vigil.monitor.window;
 
+import dev.vigil.capture.format.CaptureLineReader;
 import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.monitor.flag.CaptureLocation;
+import dev.vigil.monitor.stats.UnusableReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -217,7 +219,7 @@ public final class KafkaWindowSource implements WindowSource {
       rec = lines.read(value, 0, value.length);
     } catch (MalformedCaptureException e) {
       if (window.contains(Instant.ofEpochMilli(r.timestamp()))) {
-        v.malformed(Lines.reasonOf(e), e.getMessage(), loc);
+        v.malformed(UnusableReason.of(e), e.getMessage(), loc);
       }
       return;
     }

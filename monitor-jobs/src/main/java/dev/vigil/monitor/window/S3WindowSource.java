@@ -1,17 +1,16 @@
 package dev.vigil.monitor.window;
 
 import dev.vigil.capture.format.CaptureLayout;
+import dev.vigil.capture.format.CaptureLineReader;
 import dev.vigil.capture.format.CaptureRecord;
+import dev.vigil.capture.format.JsonLines;
 import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.monitor.flag.CaptureLocation;
+import dev.vigil.monitor.stats.UnusableReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -47,7 +46,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3WindowSource implements WindowSource {
   private static final Logger log = LoggerFactory.getLogger(S3WindowSource.class);
-  private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
 
   private final S3Client s3;
   private final String bucket;
@@ -91,7 +89,7 @@ public final class S3WindowSource implements WindowSource {
       for (String hour : CaptureLayout.hourPrefixes(prefix, endpoint, variant, from, window.end())) {
         ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(bucket).prefix(hour).build();
         for (S3Object o : s3.listObjectsV2Paginator(req).contents()) {
-          Instant keyTime = keyTime(o.key());
+          Instant keyTime = CaptureLayout.keyTime(o.key());
           if (keyTime == null || (!keyTime.isBefore(from) && keyTime.isBefore(window.end()))) {
             keys.add(o.key());
           }
@@ -152,18 +150,18 @@ public final class S3WindowSource implements WindowSource {
   }
 
   private void readObject(String key, Window window, CaptureVisitor v) throws WindowReadException {
-    Instant keyTime = keyTime(key);
+    Instant keyTime = CaptureLayout.keyTime(key);
     // Unusable lines count for the window holding the object's key time (see class comment).
     boolean ownsObject = keyTime == null || window.contains(keyTime);
     GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(key).build();
     try (InputStream in = s3.getObject(req)) {
-      Lines.forEachLine(in, (buf, off, len, lineNumber) -> {
+      JsonLines.forEachLine(in, (buf, off, len, lineNumber) -> {
         CaptureRecord r;
         try {
           r = lines.read(buf, off, len);
         } catch (MalformedCaptureException e) {
           if (ownsObject) {
-            v.malformed(Lines.reasonOf(e), e.getMessage(), CaptureLocation.s3(bucket, key, lineNumber));
+            v.malformed(UnusableReason.of(e), e.getMessage(), CaptureLocation.s3(bucket, key, lineNumber));
           }
           return;
         }
@@ -174,20 +172,6 @@ public final class S3WindowSource implements WindowSource {
     } catch (IOException | SdkException e) {
       throw new WindowReadException(
           "cannot read s3://" + bucket + "/" + key + ": " + e.getMessage() + " (rerun the window once S3 is reachable)", e);
-    }
-  }
-
-  /** The time in a {@link CaptureLayout} key, or null for keys written by someone else. */
-  static Instant keyTime(String key) {
-    int slash = key.lastIndexOf('/');
-    String name = key.substring(slash + 1);
-    if (name.length() < 20) {
-      return null;
-    }
-    try {
-      return LocalDateTime.parse(name.substring(0, 20), KEY_TIME).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      return null;
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.vigil.monitor.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.vigil.config.DriftMethod;
 import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.output.Prediction;
 import dev.vigil.monitor.stats.StatisticsAccumulator;
@@ -102,7 +103,7 @@ class ChecksTest {
       double limit = m == DriftMethod.CHI_SQUARE ? 0.01 : m == DriftMethod.JENSEN_SHANNON ? 0.02 : 0.1;
       Constraints k = new Constraints(100, 0.5, 0.5, Map.of(), m, limit, 0.3, 0.1, 0.05);
       List<Violation> v = Checks.violations(Checks.evaluate(w, base, k), w, k);
-      assertThat(v).as(m.code()).extracting(Violation::type).containsExactly(ViolationType.CLASS_DISTRIBUTION_DRIFT);
+      assertThat(v).as(m.configName()).extracting(Violation::type).containsExactly(ViolationType.CLASS_DISTRIBUTION_DRIFT);
       assertThat(v.get(0).description()).contains("class 3 rose most");
     }
     BaselineComparison cmp = Checks.compare(w, base);

@@ -1,21 +1,12 @@
-package dev.vigil.monitor.window;
+package dev.vigil.capture.format;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
-import dev.vigil.capture.format.CaptureRecord;
-import dev.vigil.capture.format.CaptureRecordCodec;
-import dev.vigil.capture.format.CapturedBody;
-import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.capture.format.MalformedCaptureException.Reason;
-import dev.vigil.capture.format.VigilMetadata;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -24,21 +15,26 @@ import java.util.Locale;
  * decoding it. The input is usually most of the line (a base64 image) and {@link
  * CaptureRecordCodec#parse} builds a tree and validates its base64; the monitor reads millions
  * of lines per window and never looks at the image, so it takes this path. Records come back
- * with {@code endpointInput == null}; fetch the full record with {@code CaptureFetcher}.
+ * with {@code endpointInput == null}; parse the full line with the codec when the input is needed.
  *
  * <p>Same shape and the same failure reasons as the codec (the test {@code
  * CaptureLineReaderTest} holds them together): required {@code captureData}, {@code
  * eventMetadata.eventId}, {@code eventMetadata.inferenceTime}; {@code vigil} optional; unknown
- * fields ignored; nothing after the object. Thread-safe.
+ * fields ignored; nothing after the object. Split a stream into lines with {@link JsonLines}.
+ * Thread-safe; share one.
  */
-final class CaptureLineReader {
-  private final JsonFactory json = JsonFactory.builder()
-      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-      .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(512 * 1024 * 1024).build())
-      .build();
+public final class CaptureLineReader {
+  // The codec's limits (one place for the longest string accepted), plus the fast double parser.
+  private final JsonFactory json =
+      CaptureRecordCodec.newFactory().rebuild().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
-  CaptureRecord read(byte[] buf, int off, int len) throws MalformedCaptureException {
-    if (blank(buf, off, len)) {
+  /**
+   * The record in {@code buf[off, off + len)}, without its input body.
+   *
+   * @throws MalformedCaptureException as {@link CaptureRecordCodec#parse(byte[], int, int)} would
+   */
+  public CaptureRecord read(byte[] buf, int off, int len) throws MalformedCaptureException {
+    if (CaptureRecordCodec.isBlank(buf, off, len)) {
       throw new MalformedCaptureException(Reason.EMPTY_LINE, null, "the line is empty; expected one JSON object");
     }
     try (JsonParser p = json.createParser(buf, off, len)) {
@@ -99,7 +95,7 @@ final class CaptureLineReader {
       if (time == null) {
         throw new MalformedCaptureException(Reason.MISSING_FIELD, "eventMetadata.inferenceTime", "required string is absent");
       }
-      return new CaptureRecord(null, output, eventId, instant(time), inferenceId,
+      return new CaptureRecord(null, output, eventId, InferenceTime.parse(time), inferenceId,
           eventVersion == null ? CaptureRecord.EVENT_VERSION : eventVersion, vigil);
     } catch (StreamReadException e) {
       throw new MalformedCaptureException(Reason.MALFORMED_JSON, null,
@@ -196,85 +192,5 @@ final class CaptureLineReader {
       throw new MalformedCaptureException(Reason.WRONG_TYPE, path, "expected an integer, found " + t);
     }
     return p.getLongValue();
-  }
-
-  private static Instant instant(String text) throws MalformedCaptureException {
-    Instant fast = utc(text);
-    if (fast != null) {
-      return fast;
-    }
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      try {
-        return OffsetDateTime.parse(text).toInstant();
-      } catch (DateTimeParseException e2) {
-        throw new MalformedCaptureException(Reason.BAD_TIMESTAMP, "eventMetadata.inferenceTime",
-            "'" + text + "' is not an ISO-8601 timestamp such as 2026-11-22T11:00:00Z", e2);
-      }
-    }
-  }
-
-  /**
-   * {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, the form Vigil and SageMaker write, without the
-   * general ISO parser (which costs microseconds per line); null for anything else, which then
-   * goes through {@link Instant#parse} and {@link OffsetDateTime#parse}.
-   */
-  static Instant utc(String t) {
-    int n = t.length();
-    if (n < 20 || n > 30 || t.charAt(n - 1) != 'Z' || t.charAt(4) != '-' || t.charAt(7) != '-'
-        || t.charAt(10) != 'T' || t.charAt(13) != ':' || t.charAt(16) != ':') {
-      return null;
-    }
-    int year = digits(t, 0, 4);
-    int month = digits(t, 5, 2);
-    int day = digits(t, 8, 2);
-    int hour = digits(t, 11, 2);
-    int minute = digits(t, 14, 2);
-    int second = digits(t, 17, 2);
-    if ((year | month | day | hour | minute | second) < 0 || hour > 23 || minute > 59 || second > 59
-        || month < 1 || month > 12 || day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-      return null;
-    }
-    int nanos = 0;
-    if (n > 20) {
-      if (t.charAt(19) != '.' || n == 21) {
-        return null;
-      }
-      int f = digits(t, 20, n - 21);
-      if (f < 0) {
-        return null;
-      }
-      nanos = f;
-      for (int i = n - 21; i < 9; i++) {
-        nanos *= 10;
-      }
-    } else if (t.charAt(19) != 'Z') {
-      return null;
-    }
-    long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, nanos);
-  }
-
-  /** The non-negative number in {@code t[from, from + len)}, or -1 when not all digits. */
-  private static int digits(String t, int from, int len) {
-    int v = 0;
-    for (int i = from; i < from + len; i++) {
-      char c = t.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
-  }
-
-  private static boolean blank(byte[] b, int off, int len) {
-    for (int i = off; i < off + len; i++) {
-      if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r' && b[i] != '\n') {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -1,14 +1,8 @@
-package dev.vigil.monitor.window;
+package dev.vigil.capture.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.capture.format.CaptureRecord;
-import dev.vigil.capture.format.CaptureRecordCodec;
-import dev.vigil.capture.format.CapturedBody;
-import dev.vigil.capture.format.MalformedCaptureException;
-import dev.vigil.capture.format.VigilMetadata;
-import dev.vigil.monitor.stats.UnusableReason;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,11 +72,11 @@ class CaptureLineReaderTest {
           .as(line)
           .isInstanceOfSatisfying(MalformedCaptureException.class, e -> {
             assertThat(e.reason()).isEqualTo(want.reason());
-            assertThat(Lines.reasonOf(e)).isEqualTo(Lines.reasonOf(want));
+            assertThat(e.truncated()).isEqualTo(want.truncated());
           });
     }
-    assertThat(Lines.reasonOf(catchReader(ok.substring(0, 40)))).isEqualTo(UnusableReason.TRUNCATED_OBJECT);
-    assertThat(Lines.reasonOf(catchReader("not json"))).isEqualTo(UnusableReason.CORRUPT_LINE);
+    assertThat(catchReader(ok.substring(0, 40)).truncated()).isTrue();
+    assertThat(catchReader("not json").truncated()).isFalse();
   }
 
   private MalformedCaptureException catchReader(String line) {
@@ -98,37 +92,41 @@ class CaptureLineReaderTest {
   void fastTimestampPathAgreesWithInstantParse() {
     for (String t : List.of("2026-11-22T10:00:00Z", "2026-11-22T10:00:00.1Z", "2026-11-22T10:00:00.123Z",
         "2024-02-29T23:59:59.999999999Z", "1999-12-31T00:00:00.000001Z")) {
-      assertThat(CaptureLineReader.utc(t)).as(t).isEqualTo(Instant.parse(t));
+      assertThat(InferenceTime.utc(t)).as(t).isEqualTo(Instant.parse(t));
     }
     for (String t : List.of("2026-11-22T10:00:00+00:00", "2026-02-30T10:00:00Z", "2026-11-22T24:00:00Z",
         "2026-11-22T10:00:00.Z", "2026-11-22 10:00:00Z", "2026-11-22T10:00Z")) {
-      assertThat(CaptureLineReader.utc(t)).as(t).isNull();
+      assertThat(InferenceTime.utc(t)).as(t).isNull();
     }
   }
 
   @Test
-  void splitsLinesAcrossChunkBoundariesAndKeepsALastLineWithoutNewline() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    List<String> written = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      String s = "line-" + i + "-" + "x".repeat(i * 9973 % 300_000);
-      written.add(s);
-      out.writeBytes(b(s));
-      out.write(i % 7 == 0 ? '\n' : '\n');
-      if (i % 10 == 0) {
-        out.write('\n'); // blank lines are skipped but counted
-      }
+  void readsBackWhatTheWriterWroteLineByLine() throws Exception {
+    CaptureLineWriter writer = new CaptureLineWriter();
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    List<CaptureRecord> written = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      byte[] output = ("{\"predictions\": [[0." + i + ", 0.5]]}").getBytes(StandardCharsets.UTF_8);
+      VigilMetadata vigil = new VigilMetadata("signs", "v1", 1000 + i, i % 10 == 0 ? 503 : 200, i % 7 == 0);
+      Instant time = Instant.parse("2026-11-22T10:00:00Z").plusMillis(37L * i);
+      file.writeBytes(writer.toJsonLine(RawBody.of("image/png", CapturedBody.INPUT, new byte[64 * i], false),
+          RawBody.of("application/json", CapturedBody.OUTPUT, output, true), "ev-" + i, time, null, vigil));
+      file.write('\n');
+      written.add(new CaptureRecord(null, CapturedBody.text("application/json", CapturedBody.OUTPUT,
+          new String(output, StandardCharsets.UTF_8)), "ev-" + i, time, null, CaptureRecord.EVENT_VERSION, vigil));
     }
-    out.writeBytes(b("last"));
-    written.add("last");
-    List<String> read = new ArrayList<>();
+    List<CaptureRecord> read = new ArrayList<>();
     List<Long> numbers = new ArrayList<>();
-    Lines.forEachLine(new ByteArrayInputStream(out.toByteArray()), (buf, off, len, n) -> {
-      read.add(new String(buf, off, len, StandardCharsets.UTF_8));
+    JsonLines.forEachLine(new ByteArrayInputStream(file.toByteArray()), (buf, off, len, n) -> {
+      try {
+        read.add(reader.read(buf, off, len));
+      } catch (MalformedCaptureException e) {
+        throw new AssertionError(e);
+      }
       numbers.add(n);
     });
     assertThat(read).containsExactlyElementsOf(written);
-    assertThat(numbers.get(1)).isEqualTo(3); // line 2 is the blank one after line-0
-    assertThat(numbers.get(numbers.size() - 1)).isEqualTo(56);
+    assertThat(numbers).first().isEqualTo(1L);
+    assertThat(numbers).last().isEqualTo(200L);
   }
 }

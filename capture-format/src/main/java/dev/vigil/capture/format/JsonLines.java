@@ -1,20 +1,24 @@
-package dev.vigil.monitor.window;
+package dev.vigil.capture.format;
 
-import dev.vigil.capture.format.MalformedCaptureException;
-import dev.vigil.monitor.stats.UnusableReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 
-/** Shared helpers: splitting a JSON Lines stream into lines and classifying parse failures. */
-final class Lines {
+/**
+ * Splits a JSON Lines stream (a capture object or file) into lines without copying them, for
+ * {@link CaptureLineReader}.
+ */
+public final class JsonLines {
   /** Longest line accepted: a capture of a 10 MB body, base64 (x4/3) plus the envelope. */
   static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-  private Lines() {}
+  private JsonLines() {}
 
-  /** Receives each line as {@code buf[off, off + len)}; the buffer is reused after the call. */
-  interface LineHandler {
+  /**
+   * Receives each line as {@code buf[off, off + len)}; the buffer is reused after the call.
+   * {@code lineNumber} counts from 1, blank lines included, so it locates the line in the object.
+   */
+  public interface LineHandler {
     void line(byte[] buf, int off, int len, long lineNumber) throws IOException;
   }
 
@@ -24,7 +28,7 @@ final class Lines {
    * chunks and hands lines that lie inside a chunk over in place (no copy); only a line that
    * spans two chunks is assembled in a separate buffer. Memory: one chunk plus the longest line.
    */
-  static void forEachLine(InputStream in, LineHandler handler) throws IOException {
+  public static void forEachLine(InputStream in, LineHandler handler) throws IOException {
     byte[] chunk = new byte[256 * 1024];
     byte[] carry = new byte[8 * 1024]; // start of a line that began in an earlier chunk
     int carried = 0;
@@ -66,17 +70,5 @@ final class Lines {
     }
     System.arraycopy(src, from, line, len, count);
     return line;
-  }
-
-  /** Which unusable reason a codec failure is: a JSON object cut short is "truncated". */
-  static UnusableReason reasonOf(MalformedCaptureException e) {
-    if (e.reason() == MalformedCaptureException.Reason.MALFORMED_JSON) {
-      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-        if (t instanceof com.fasterxml.jackson.core.io.JsonEOFException) {
-          return UnusableReason.TRUNCATED_OBJECT;
-        }
-      }
-    }
-    return UnusableReason.CORRUPT_LINE;
   }
 }
