@@ -1,13 +1,13 @@
+import dev.vigil.classes.ClassScore;
+import dev.vigil.classes.Labels;
+import dev.vigil.config.ChannelOrder;
+import dev.vigil.config.ResizeMode;
 import dev.vigil.saliency.image.DecodedImage;
 import dev.vigil.saliency.image.ImageDecoder;
 import dev.vigil.saliency.image.PreparedImage;
 import dev.vigil.saliency.image.Preprocessing;
 import dev.vigil.saliency.image.Preprocessor;
-import dev.vigil.saliency.render.ClassScore;
 import dev.vigil.saliency.render.HeatmapRenderer;
-import dev.vigil.saliency.render.Labels;
-import dev.vigil.config.ChannelOrder;
-import dev.vigil.config.ResizeMode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

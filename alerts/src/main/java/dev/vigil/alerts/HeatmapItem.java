@@ -1,5 +1,7 @@
 package dev.vigil.alerts;
 
+import dev.vigil.classes.ClassScore;
+import dev.vigil.classes.Labels;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,14 +24,14 @@ public record HeatmapItem(
     int predictedClass,
     String predictedLabel,
     double confidence,
-    List<TopClass> top5,
+    List<ClassScore> top5,
     byte[] overlayPng,
     byte[] inputPng) {
 
   public HeatmapItem {
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(overlayPng, "overlayPng");
-    predictedLabel = Objects.requireNonNullElse(predictedLabel, "class " + predictedClass);
+    predictedLabel = predictedLabel == null ? Labels.unlabelled(predictedClass) : predictedLabel;
     top5 = top5 == null ? List.of() : List.copyOf(top5);
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.alerts;
 
+import dev.vigil.classes.ClassScore;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -49,9 +50,9 @@ public final class Fixtures {
     for (int i = 0; i < heatmaps; i++) {
       String eventId = "evt-" + endpoint + "-" + i;
       items.add(new HeatmapItem(eventId, 14, label, 0.9 - i * 0.01,
-          List.of(new TopClass(14, label, 0.9 - i * 0.01), new TopClass(3, "Speed limit (60km/h)", 0.05),
-              new TopClass(1, "Speed limit (30km/h)", 0.02), new TopClass(13, "Yield", 0.01),
-              new TopClass(38, "Keep right", 0.005)),
+          List.of(new ClassScore(14, label, 0.9 - i * 0.01), new ClassScore(3, "Speed limit (60km/h)", 0.05),
+              new ClassScore(1, "Speed limit (30km/h)", 0.02), new ClassScore(13, "Yield", 0.01),
+              new ClassScore(38, "Keep right", 0.005)),
           overlay(224, i), input(224, i)));
     }
     return new AlertContent(endpoint, "v1", start, start.plusSeconds(3600), violations, chart(640, 360),

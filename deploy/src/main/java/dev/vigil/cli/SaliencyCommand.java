@@ -1,6 +1,8 @@
 package dev.vigil.cli;
 
 import ai.onnxruntime.OrtException;
+import dev.vigil.classes.ClassScore;
+import dev.vigil.classes.Labels;
 import dev.vigil.cli.support.BadInput;
 import dev.vigil.cli.support.CommandRunner;
 import dev.vigil.cli.support.ExitCodes;
@@ -23,9 +25,7 @@ import dev.vigil.saliency.image.PreparedImage;
 import dev.vigil.saliency.image.Preprocessing;
 import dev.vigil.saliency.image.Preprocessor;
 import dev.vigil.saliency.image.Region;
-import dev.vigil.saliency.render.ClassScore;
 import dev.vigil.saliency.render.HeatmapRenderer;
-import dev.vigil.saliency.render.Labels;
 import dev.vigil.saliency.sanity.ModelRandomization;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -109,7 +109,7 @@ class SaliencyCommandTest {
       float[] p = expected.probabilities(i);
       int predicted = SaliencyCommand.argmax(p);
       assertThat(lines[i]).isEqualTo(String.format(java.util.Locale.ROOT,
-          "item %d: predicted %d (class %d) confidence %.4f; explained class %d", i, predicted,
+          "item %d: predicted %d (%d) confidence %.4f; explained class %d", i, predicted,
           predicted, p[predicted], expected.targets()[i]));
     }
   }

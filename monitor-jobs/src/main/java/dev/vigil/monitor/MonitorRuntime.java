@@ -1,6 +1,7 @@
 package dev.vigil.monitor;
 
 import dev.vigil.capture.format.CaptureRecordCodec;
+import dev.vigil.classes.Labels;
 import dev.vigil.config.EndpointConfig;
 import dev.vigil.config.KafkaSinkConfig;
 import dev.vigil.config.MonitorConfig;
@@ -12,7 +13,6 @@ import dev.vigil.monitor.baseline.BaselineException;
 import dev.vigil.monitor.baseline.BaselineStore;
 import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.flag.CaptureFetcher;
-import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.report.MonitorMetrics;
 import dev.vigil.monitor.report.ReportListener;
@@ -170,7 +170,12 @@ public final class MonitorRuntime implements AutoCloseable {
 
   /** The output spec of an endpoint, its labels file read. */
   public static OutputSpec outputSpec(EndpointConfig e) throws IOException {
-    Labels labels = e.labels() == null ? Labels.none() : Labels.load(e.labels());
+    Labels labels;
+    try {
+      labels = e.labels() == null ? Labels.none() : Labels.read(e.labels());
+    } catch (IllegalArgumentException bad) {
+      throw new IOException(bad.getMessage(), bad); // the monitor reports unreadable inputs as I/O
+    }
     return new OutputSpec(e.output().format(), e.output().pointer(),
         e.output().softmax(), labels);
   }

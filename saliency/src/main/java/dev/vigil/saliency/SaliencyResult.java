@@ -1,5 +1,6 @@
 package dev.vigil.saliency;
 
+import dev.vigil.classes.Softmax;
 import java.util.Arrays;
 
 /**
@@ -38,22 +39,7 @@ public record SaliencyResult(float[] logits, int numClasses, int[] targets, floa
 
   /** Soft-max probabilities of image {@code i}. */
   public float[] probabilities(int i) {
-    float[] z = logits(i);
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : z) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    double[] e = new double[z.length];
-    for (int k = 0; k < z.length; k++) {
-      e[k] = Math.exp(z[k] - max);
-      sum += e[k];
-    }
-    float[] p = new float[z.length];
-    for (int k = 0; k < z.length; k++) {
-      p[k] = (float) (e[k] / sum);
-    }
-    return p;
+    return Softmax.of(logits(i));
   }
 
   /** The maps as an N x 1 x H x W tensor (not copied), e.g. for {@link Npy#write(java.nio.file.Path, ImageTensor)}. */

@@ -5,8 +5,8 @@ import static dev.vigil.alerts.Text.html;
 import dev.vigil.alerts.AlertContent;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.Text;
-import dev.vigil.alerts.TopClass;
 import dev.vigil.alerts.ViolationLine;
+import dev.vigil.classes.ClassScore;
 import java.util.Base64;
 
 /**
@@ -85,9 +85,9 @@ public final class HtmlReport {
         if (!item.top5().isEmpty()) {
           h.append("<table class=\"top5\"><tr><th>#</th><th>Class</th><th>Label</th><th>Probability</th></tr>");
           int rank = 1;
-          for (TopClass t : item.top5()) {
-            h.append("<tr><td>").append(rank++).append("</td><td>").append(t.classIndex()).append("</td><td>")
-                .append(html(t.label())).append("</td><td>").append(html(Text.percent(t.probability())))
+          for (ClassScore t : item.top5()) {
+            h.append("<tr><td>").append(rank++).append("</td><td>").append(t.index()).append("</td><td>")
+                .append(html(t.label())).append("</td><td>").append(html(Text.percent(t.score())))
                 .append("</td></tr>");
           }
           h.append("</table>");

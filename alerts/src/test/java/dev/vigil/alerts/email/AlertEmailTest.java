@@ -9,9 +9,9 @@ import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.MailServer;
 import dev.vigil.alerts.MutableClock;
 import dev.vigil.alerts.Severity;
-import dev.vigil.alerts.TopClass;
 import dev.vigil.alerts.ViolationLine;
 import dev.vigil.alerts.delivery.AlertDispatcher;
+import dev.vigil.classes.ClassScore;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
@@ -192,7 +192,7 @@ class AlertEmailTest {
     AlertContent base = Fixtures.content("hostile", Fixtures.WINDOW_START, List.of(v), 1, hostile);
     HeatmapItem item = base.heatmaps().get(0);
     HeatmapItem evil = new HeatmapItem("evt-\"><script>x()</script>", 14, hostile, 0.9,
-        List.of(new TopClass(14, hostile, 0.9)), item.overlayPng(), item.inputPng());
+        List.of(new ClassScore(14, hostile, 0.9)), item.overlayPng(), item.inputPng());
     AlertContent content = new AlertContent(base.endpoint(), base.variant(), base.windowStart(), base.windowEnd(),
         base.violations(), base.classDistributionChartPng(), base.confidenceHistogramPng(), List.of(evil),
         base.reportJson(), base.reportLocation());

@@ -1,6 +1,7 @@
 package dev.vigil.demo.attack;
 
 import ai.onnxruntime.OrtException;
+import dev.vigil.classes.Softmax;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.InputGradient;
 import dev.vigil.saliency.SaliencyOptions;
@@ -225,7 +226,7 @@ public final class StopSignAttack implements AutoCloseable {
         }
         boolean reached = r.logits()[i * k + target] - runnerUp >= settings.margin();
         if (reached || step == settings.maxSteps()) {
-          double[] p = softmax(r.logits(), i * k, k);
+          double[] p = Softmax.of(r.logits(), i * k, k);
           s.done = new Adversarial(s.clean, Levels.toImage(s.x, w, h), best, p[target], p[best], s.steps,
               linf(s.x, s.x0));
           continue;
@@ -257,23 +258,6 @@ public final class StopSignAttack implements AutoCloseable {
       max = Math.max(max, Math.abs(x[j] - x0[j]));
     }
     return max;
-  }
-
-  private static double[] softmax(float[] logits, int offset, int k) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (int c = 0; c < k; c++) {
-      max = Math.max(max, logits[offset + c]);
-    }
-    double sum = 0;
-    double[] p = new double[k];
-    for (int c = 0; c < k; c++) {
-      p[c] = Math.exp(logits[offset + c] - max);
-      sum += p[c];
-    }
-    for (int c = 0; c < k; c++) {
-      p[c] /= sum;
-    }
-    return p;
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.vigil.cli.support.CommandRunner;
 import dev.vigil.cli.support.ExitCodes;
 import dev.vigil.cli.support.LogLevels;
 import dev.vigil.cli.support.ProgressBar;
+import dev.vigil.classes.Labels;
 import dev.vigil.demo.attack.StopSignAttack;
 import dev.vigil.demo.model.DemoModel;
 import dev.vigil.demo.scenario.DemoListener;
@@ -21,7 +22,6 @@ import dev.vigil.saliency.autodiff.OrtEnvironments;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -368,13 +368,11 @@ public final class DemoCommand implements Callable<Integer> {
           throw new CommandLine.ParameterException(spec.commandLine(),
               "--labels " + labels + " does not exist: pass a file with one label per line");
         }
-        labelList = Files.readAllLines(labels, StandardCharsets.UTF_8).stream()
-            .map(String::strip).toList();
-        int end = labelList.size();
-        while (end > 0 && labelList.get(end - 1).isEmpty()) {
-          end--; // trailing blank lines are not classes
+        try {
+          labelList = Labels.read(labels).names();
+        } catch (IllegalArgumentException e) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--labels: " + e.getMessage());
         }
-        labelList = labelList.subList(0, end);
       }
       ModelServer.Builder builder;
       try {

@@ -63,6 +63,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 public final class DemoScenario {
   /** The endpoint name in the generated configuration. */
   public static final String ENDPOINT = "traffic-signs";
+  /**
+   * The endpoint's {@code preprocessing} block: the model server's defaults at the model's 64 x 64,
+   * so saliency replay explains the tensor the server fed the model.
+   */
+  public static final String PREPROCESSING = "{width: 64, height: 64, resize: stretch, channelOrder: RGB,"
+      + " scale: 255.0, mean: [0.0, 0.0, 0.0], std: [1.0, 1.0, 1.0]}";
   /** Marks a folder as the demo's own, so a rerun may replace what it wrote there before. */
   static final String MARKER = ".vigil-demo";
   private static final List<String> OWN_ENTRIES =
@@ -316,8 +322,7 @@ public final class DemoScenario {
             capture: {mode: InputAndOutput, inferenceIdHeader: X-Inference-Id}
             output: {format: pointer, pointer: /probabilities}
             labels: "%s"
-            preprocessing: {width: 64, height: 64, resize: stretch, channelOrder: RGB, scale: 255.0,
-                            mean: [0.0, 0.0, 0.0], std: [1.0, 1.0, 1.0]}
+            preprocessing: %s
         sinks:
           kafka: {enabled: true, bootstrapServers: "%s"}
           s3: {bucket: %s, prefix: capture, region: %s, endpointOverride: "%s", pathStyle: true,
@@ -345,7 +350,7 @@ public final class DemoScenario {
           recipients: [ml-oncall@example.com]
           outbox: "%s"
         """.formatted(ENDPOINT, modelPort, String.format(Locale.ROOT, "%s", settings.samplingPercent()),
-        labels.toAbsolutePath(), stack.kafkaBootstrapServers(), stack.s3Bucket(), stack.s3Region(),
+        labels.toAbsolutePath(), PREPROCESSING, stack.kafkaBootstrapServers(), stack.s3Bucket(), stack.s3Region(),
         stack.s3Endpoint(), stack.s3AccessKey(), stack.s3SecretKey(), settings.agentPort(),
         work.resolve("spool").toAbsolutePath(), settings.minRecords(), out.resolve("baseline").toAbsolutePath(),
         model.toAbsolutePath(), stack.smtpPort(), work.resolve("outbox").toAbsolutePath());

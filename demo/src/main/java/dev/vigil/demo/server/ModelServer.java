@@ -1,6 +1,12 @@
 package dev.vigil.demo.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.classes.Labels;
+import dev.vigil.config.ChannelOrder;
+import dev.vigil.config.ResizeMode;
+import dev.vigil.saliency.image.ImageDecoder;
+import dev.vigil.saliency.image.Preprocessing;
+import dev.vigil.saliency.image.Preprocessor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -24,6 +30,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -67,10 +74,11 @@ import org.slf4j.LoggerFactory;
  * never stalls the event loops and overload turns into fast 503s, not unbounded memory.
  *
  * <h2>Pre-processing</h2>
- * Resize (stretch, bilinear with antialiasing) to the model input's H x W, then
- * {@code (pixel / scale - mean[c]) / std[c]} per RGB channel; defaults scale 255, mean 0,
- * std 1. Configure the endpoint's {@code preprocessing} block the same way so saliency
- * replay feeds the model what the server fed it.
+ * Saliency's own {@link ImageDecoder} and {@link Preprocessor}, with {@code resize: stretch},
+ * {@code channelOrder: RGB} and the model input's H x W: resize (bilinear with antialiasing),
+ * then {@code (pixel / scale - mean[c]) / std[c]} per RGB channel; defaults scale 255, mean 0,
+ * std 1. An endpoint whose {@code preprocessing} block has the same values makes saliency
+ * replay feed the model the very tensor the server fed it (same code, not a copy).
  */
 public final class ModelServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ModelServer.class);
@@ -157,7 +165,7 @@ public final class ModelServer implements AutoCloseable {
    */
   public static final class Builder {
     private final Path model;
-    private final List<String> labels;
+    private final Labels labels;
     private String host = "127.0.0.1";
     private int port;
     private String modelName;
@@ -168,9 +176,9 @@ public final class ModelServer implements AutoCloseable {
     private int intraOpThreads = 1;
     private int inputWidth;
     private int inputHeight;
-    private float scale = 255f;
-    private float[] mean = {0f, 0f, 0f};
-    private float[] std = {1f, 1f, 1f};
+    private double scale = 255;
+    private double[] mean = {0, 0, 0};
+    private double[] std = {1, 1, 1};
     private boolean softmax = true;
 
     private Builder(Path model, List<String> labels) {
@@ -179,7 +187,7 @@ public final class ModelServer implements AutoCloseable {
       if (labels.isEmpty()) {
         throw new IllegalArgumentException("labels are empty: give one label per model output");
       }
-      this.labels = List.copyOf(labels);
+      this.labels = Labels.of(labels);
       String file = model.getFileName() == null ? "model" : model.getFileName().toString();
       this.modelName = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
     }
@@ -249,12 +257,12 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /** {@code (pixel / scale - mean[c]) / std[c]}; defaults 255, {0,0,0}, {1,1,1}. */
-    public Builder normalization(float scale, float[] mean, float[] std) {
+    public Builder normalization(double scale, double[] mean, double[] std) {
       require(scale > 0, "scale must be positive, got %s", scale);
       require(mean != null && std != null && mean.length == std.length
           && (mean.length == 3 || mean.length == 1),
           "mean and std need 3 values (RGB) or 1 (grey), the same number");
-      for (float s : std) {
+      for (double s : std) {
         require(s > 0, "std values must be positive, got %s", s);
       }
       this.scale = scale;
@@ -284,22 +292,8 @@ public final class ModelServer implements AutoCloseable {
       EventLoopGroup boss = null;
       EventLoopGroup io = null;
       try {
-        if (classifier.declaredClasses() > 0 && classifier.declaredClasses() != labels.size()) {
-          throw new ModelServerException(
-              "model " + model.getFileName() + " has " + classifier.declaredClasses()
-                  + " outputs per image but " + labels.size()
-                  + " labels were given: use the labels file that belongs to this model");
-        }
-        if (mean.length != 1 && mean.length != classifier.channels()) {
-          throw new ModelServerException(
-              "normalization has " + mean.length + " channel values but the model takes "
-                  + classifier.channels() + " channels");
-        }
         ObjectMapper json = new ObjectMapper();
-        ImagePreprocessor preprocessor = new ImagePreprocessor(
-            classifier.channels(), classifier.height(), classifier.width(), scale, mean, std);
-        Predictor predictor =
-            new Predictor(modelName, classifier, preprocessor, labels, topK, softmax, json);
+        Predictor predictor = predictor(classifier, json);
         workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(queueCapacity), daemonThreads("model-server-worker-"),
             new ThreadPoolExecutor.AbortPolicy());
@@ -350,6 +344,33 @@ public final class ModelServer implements AutoCloseable {
             "cannot listen on " + host + ":" + port + ": " + e.getMessage()
                 + " (is the port taken? pick another or 0)", e);
       }
+    }
+
+    /** The request-to-response work for {@code classifier}, checked against these settings. */
+    Predictor predictor(ImageClassifier classifier, ObjectMapper json) {
+      if (classifier.declaredClasses() > 0 && classifier.declaredClasses() != labels.size()) {
+        throw new ModelServerException(
+            "model " + model.getFileName() + " has " + classifier.declaredClasses()
+                + " outputs per image but " + labels.size()
+                + " labels were given: use the labels file that belongs to this model");
+      }
+      if (mean.length != 1 && mean.length != classifier.channels()) {
+        throw new ModelServerException(
+            "normalization has " + mean.length + " channel values but the model takes "
+                + classifier.channels() + " channels");
+      }
+      Preprocessing preprocessing;
+      try {
+        preprocessing = new Preprocessing(classifier.width(), classifier.height(), ResizeMode.STRETCH,
+            ChannelOrder.RGB, scale, boxed(mean), boxed(std));
+      } catch (IllegalArgumentException e) {
+        throw new ModelServerException("model " + model.getFileName() + " cannot be served: " + e.getMessage());
+      }
+      return new Predictor(modelName, classifier, new Preprocessor(preprocessing), labels, topK, softmax, json);
+    }
+
+    private static List<Double> boxed(double[] values) {
+      return Arrays.stream(values).boxed().toList();
     }
 
     private static void require(boolean condition, String format, Object... args) {

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
+import dev.vigil.classes.ClassScore;
+import dev.vigil.classes.Labels;
+import dev.vigil.classes.Softmax;
+import dev.vigil.saliency.image.ImageDecodeException;
+import dev.vigil.saliency.image.ImageDecoder;
+import dev.vigil.saliency.image.Preprocessor;
 
 /**
  * Image bytes in, prediction JSON out: the work a worker thread does for one request.
@@ -14,8 +19,8 @@ import java.util.List;
 final class Predictor {
   private final String modelName;
   private final ImageClassifier classifier;
-  private final ImagePreprocessor preprocessor;
-  private final List<String> labels;
+  private final Preprocessor preprocessor;
+  private final Labels labels;
   private final int topK;
   private final boolean softmax;
   private final ObjectMapper json;
@@ -23,15 +28,15 @@ final class Predictor {
   Predictor(
       String modelName,
       ImageClassifier classifier,
-      ImagePreprocessor preprocessor,
-      List<String> labels,
+      Preprocessor preprocessor,
+      Labels labels,
       int topK,
       boolean softmax,
       ObjectMapper json) {
     this.modelName = modelName;
     this.classifier = classifier;
     this.preprocessor = preprocessor;
-    this.labels = List.copyOf(labels);
+    this.labels = labels;
     this.topK = topK;
     this.softmax = softmax;
     this.json = json;
@@ -47,7 +52,7 @@ final class Predictor {
   }
 
   byte[] predict(byte[] body) throws BadRequestException, ModelFailure {
-    float[] input = preprocessor.toTensor(body);
+    float[] input = tensor(body);
     float[] scores;
     try {
       scores = classifier.scores(input);
@@ -60,57 +65,50 @@ final class Predictor {
               + " labels are configured: use the labels file that belongs to this model",
           null);
     }
-    float[] probabilities = softmax ? softmax(scores) : scores;
-    return render(probabilities);
+    return render(softmax ? Softmax.of(scores) : scores);
   }
 
-  /** Numerically stable soft-max (subtract the maximum before exponentiating). */
-  static float[] softmax(float[] logits) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      max = Math.max(max, v);
+  /**
+   * The model input for a request body: saliency's decoder and pre-processor, so a replay of the
+   * captured body with the same {@code preprocessing} explains exactly this tensor.
+   */
+  float[] tensor(byte[] body) throws BadRequestException {
+    if (body.length == 0) {
+      throw new BadRequestException(
+          "the request body is empty: POST the image file's bytes (PNG or JPEG) as the body");
     }
-    double[] e = new double[logits.length];
-    double sum = 0;
-    for (int i = 0; i < logits.length; i++) {
-      e[i] = Math.exp(logits[i] - max);
-      sum += e[i];
+    float[] rgb;
+    try {
+      rgb = preprocessor.prepare(ImageDecoder.decode(body, "the request body")).chw();
+    } catch (ImageDecodeException e) {
+      throw new BadRequestException(e.getMessage());
     }
-    float[] p = new float[logits.length];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = (float) (e[i] / sum);
-    }
-    return p;
+    return classifier.channels() == 1 ? luma(rgb) : rgb;
   }
 
-  /** Class indices by descending score; ties keep the lower index first. */
-  static int[] topIndices(float[] scores, int k) {
-    Integer[] order = new Integer[scores.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+  /**
+   * Grey models: ITU-R 601-2 luma (PIL's {@code convert("L")}) of the normalised planes. The
+   * weights sum to 1 and grey models have one mean and std, so this equals normalising the luma.
+   */
+  private static float[] luma(float[] rgb) {
+    int plane = rgb.length / 3;
+    float[] grey = new float[plane];
+    for (int i = 0; i < plane; i++) {
+      grey[i] = rgb[i] * 0.299f + rgb[plane + i] * 0.587f + rgb[2 * plane + i] * 0.114f;
     }
-    java.util.Arrays.sort(order, (a, b) -> {
-      int byScore = Float.compare(scores[b], scores[a]);
-      return byScore != 0 ? byScore : Integer.compare(a, b);
-    });
-    int n = Math.min(k, scores.length);
-    int[] top = new int[n];
-    for (int i = 0; i < n; i++) {
-      top[i] = order[i];
-    }
-    return top;
+    return grey;
   }
 
   private byte[] render(float[] probabilities) {
     ObjectNode root = json.createObjectNode();
     root.put("model", modelName);
     ArrayNode predictions = root.putArray("predictions");
-    for (int index : topIndices(probabilities, topK)) {
+    for (ClassScore c : ClassScore.top(probabilities, topK, labels)) {
       predictions
           .addObject()
-          .put("label", labels.get(index))
-          .put("class", index)
-          .put("score", probabilities[index]);
+          .put("label", c.label())
+          .put("class", c.index())
+          .put("score", (float) c.score()); // float32, as the model computed it
     }
     ArrayNode all = root.putArray("probabilities");
     for (float p : probabilities) {
@@ -136,7 +134,7 @@ final class Predictor {
     }
     root.put("outputs", softmax ? "logits (soft-maxed by the server)" : "probabilities");
     ArrayNode names = root.putArray("labels");
-    labels.forEach(names::add);
+    labels.names().forEach(names::add);
     try {
       return json.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {

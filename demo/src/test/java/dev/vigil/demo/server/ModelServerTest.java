@@ -133,16 +133,16 @@ class ModelServerTest {
 
   @Test
   void appliesMeanAndStdWhenConfigured() throws Exception {
-    float[] mean = {0.5f, 0.4f, 0.3f};
-    float[] std = {0.25f, 0.5f, 2.0f};
+    double[] mean = {0.5, 0.4, 0.3};
+    double[] std = {0.25, 0.5, 2.0};
     try (ModelServer normalised = ModelServer.builder(model, TinyModels.LABELS)
-        .normalization(255f, mean, std).start()) {
+        .normalization(255, mean, std).start()) {
       BufferedImage image = randomImage(SIZE, SIZE, 4);
       JsonNode body = postOk(normalised, "/predict", png(image));
       float[][] x = planes(image);
       for (int c = 0; c < 3; c++) {
         for (int p = 0; p < x[c].length; p++) {
-          x[c][p] = (x[c][p] - mean[c]) / std[c];
+          x[c][p] = (float) ((x[c][p] - mean[c]) / std[c]);
         }
       }
       double[] expected = TinyModels.softmax(TinyModels.logits(x));
@@ -158,7 +158,8 @@ class ModelServerTest {
     HttpResponse<String> text = post(server, "/predict", "hello".getBytes(StandardCharsets.UTF_8));
     assertThat(text.statusCode()).isEqualTo(400);
     assertThat(text.headers().firstValue("content-type")).hasValue("application/json");
-    assertThat(JSON.readTree(text.body()).get("error").asText()).contains("not an image");
+    assertThat(JSON.readTree(text.body()).get("error").asText())
+        .contains("not a readable PNG/JPEG image").doesNotContain("\n");
 
     HttpResponse<String> empty = post(server, "/predict", new byte[0]);
     assertThat(empty.statusCode()).isEqualTo(400);

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.classes.Labels;
+import dev.vigil.config.ChannelOrder;
+import dev.vigil.config.ResizeMode;
+import dev.vigil.saliency.image.Preprocessing;
+import dev.vigil.saliency.image.Preprocessor;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -17,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import javax.imageio.ImageIO;
@@ -40,8 +46,9 @@ class PredictHandlerTest {
   static void loadModel() throws Exception {
     classifier = ImageClassifier.open(TinyModels.convNet(dir, 4), 1, 0, 0);
     predictor = new Predictor("tiny", classifier,
-        new ImagePreprocessor(3, 4, 4, 255f, new float[] {0, 0, 0}, new float[] {1, 1, 1}),
-        TinyModels.LABELS, 2, true, JSON);
+        new Preprocessor(new Preprocessing(4, 4, ResizeMode.STRETCH, ChannelOrder.RGB, 255, List.of(0.0),
+            List.of(1.0))),
+        Labels.of(TinyModels.LABELS), 2, true, JSON);
   }
 
   @AfterAll

@@ -1,8 +1,9 @@
 package dev.vigil.monitor.flag;
 
+import dev.vigil.classes.ClassScore;
+import dev.vigil.classes.Labels;
 import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
-import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.output.Prediction;
 import dev.vigil.monitor.stats.UnusableReason;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.vigil.monitor.flag;
 
+import dev.vigil.classes.ClassScore;
 import dev.vigil.monitor.check.ViolationType;
 import java.time.Instant;
 import java.util.List;

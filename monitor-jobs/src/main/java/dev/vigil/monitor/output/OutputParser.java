@@ -1,14 +1,15 @@
 package dev.vigil.monitor.output;
 
-import dev.vigil.config.OutputFormat;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.classes.Softmax;
+import dev.vigil.config.OutputFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,28 +209,9 @@ public final class OutputParser {
 
   private Prediction fromScores(double[] v) {
     if (spec.softmax()) {
-      softmaxInPlace(v);
+      Softmax.inPlace(v);
     }
     return Prediction.fromVector(v);
-  }
-
-  /**
-   * Numerically stable soft-max: {@code p_i = exp(z_i - m) / sum_j exp(z_j - m)}, {@code m = max z}
-   * (subtracting {@code m} leaves p unchanged and keeps {@code exp} from overflowing).
-   */
-  static void softmaxInPlace(double[] z) {
-    double m = Double.NEGATIVE_INFINITY;
-    for (double zi : z) {
-      m = Math.max(m, zi);
-    }
-    double sum = 0;
-    for (int i = 0; i < z.length; i++) {
-      z[i] = Math.exp(z[i] - m);
-      sum += z[i];
-    }
-    for (int i = 0; i < z.length; i++) {
-      z[i] /= sum;
-    }
   }
 
   private List<Prediction> predictions(JsonNode root) throws OutputParseException {

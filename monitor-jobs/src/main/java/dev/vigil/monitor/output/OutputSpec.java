@@ -1,5 +1,6 @@
 package dev.vigil.monitor.output;
 
+import dev.vigil.classes.Labels;
 import dev.vigil.config.OutputFormat;
 import java.util.Objects;
 

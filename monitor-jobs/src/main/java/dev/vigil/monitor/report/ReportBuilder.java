@@ -1,5 +1,6 @@
 package dev.vigil.monitor.report;
 
+import dev.vigil.classes.Labels;
 import dev.vigil.monitor.check.BaselineComparison;
 import dev.vigil.monitor.check.CheckResult;
 import dev.vigil.monitor.check.Checks;
@@ -8,7 +9,6 @@ import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
 import dev.vigil.monitor.flag.FlagCollector;
 import dev.vigil.monitor.flag.FlaggedSample;
-import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.stats.StatisticsAccumulator;
 import dev.vigil.monitor.stats.WindowStatistics;
 import java.time.Instant;

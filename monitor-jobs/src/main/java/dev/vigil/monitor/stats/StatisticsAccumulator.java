@@ -1,6 +1,6 @@
 package dev.vigil.monitor.stats;
 
-import dev.vigil.monitor.output.Labels;
+import dev.vigil.classes.Labels;
 import dev.vigil.monitor.output.Prediction;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,8 +3,8 @@ package dev.vigil.monitor.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.vigil.classes.Labels;
 import dev.vigil.config.DriftMethod;
-import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.output.Prediction;
 import dev.vigil.monitor.stats.StatisticsAccumulator;
 import dev.vigil.monitor.stats.UnusableReason;

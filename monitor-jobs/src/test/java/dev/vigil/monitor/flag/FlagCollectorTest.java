@@ -2,10 +2,10 @@ package dev.vigil.monitor.flag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.classes.Labels;
 import dev.vigil.monitor.check.Severity;
 import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
-import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.output.Prediction;
 import dev.vigil.monitor.stats.UnusableReason;
 import java.time.Instant;

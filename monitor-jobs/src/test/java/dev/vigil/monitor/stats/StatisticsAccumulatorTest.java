@@ -3,7 +3,7 @@ package dev.vigil.monitor.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.vigil.monitor.output.Labels;
+import dev.vigil.classes.Labels;
 import dev.vigil.monitor.output.Prediction;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,12 +3,11 @@ package dev.vigil.pipeline.alert;
 import dev.vigil.alerts.AlertContent;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.Severity;
-import dev.vigil.alerts.TopClass;
 import dev.vigil.alerts.ViolationLine;
+import dev.vigil.classes.ClassScore;
+import dev.vigil.monitor.chart.Charts;
 import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
-import dev.vigil.monitor.chart.Charts;
-import dev.vigil.monitor.flag.ClassScore;
 import dev.vigil.monitor.flag.FlaggedSample;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportJson;
@@ -65,13 +64,7 @@ public final class ReportAdapter {
    * @param inputPng the input as the model saw it (PNG), or null
    */
   public static HeatmapItem heatmap(FlaggedSample s, byte[] overlayPng, byte[] inputPng) {
-    List<TopClass> top = new ArrayList<>();
-    for (ClassScore c : s.topK()) {
-      if (top.size() == TOP_K) {
-        break;
-      }
-      top.add(new TopClass(c.index(), c.label(), c.score()));
-    }
+    List<ClassScore> top = s.topK().subList(0, Math.min(TOP_K, s.topK().size()));
     return new HeatmapItem(s.eventId() == null ? "(no eventId)" : s.eventId(), s.predictedClass(), s.predictedLabel(),
         s.confidence() == null ? Double.NaN : s.confidence(), top, overlayPng, inputPng);
   }

@@ -3,8 +3,7 @@ package dev.vigil.pipeline.alert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.alerts.HeatmapItem;
-import dev.vigil.alerts.TopClass;
-import dev.vigil.saliency.render.ClassScore;
+import dev.vigil.classes.ClassScore;
 import dev.vigil.pipeline.replay.ReplayReport;
 import dev.vigil.pipeline.replay.ReplayedSample;
 import java.io.IOException;
@@ -37,11 +36,7 @@ public final class SaliencyAdapter {
       if (!s.ok() || s.overlayPng() == null) {
         continue;
       }
-      List<TopClass> top = new ArrayList<>();
-      for (ClassScore c : s.top5()) {
-        top.add(new TopClass(c.index(), c.label(), c.probability()));
-      }
-      out.add(new HeatmapItem(s.eventId(), s.predictedClass(), s.label(), s.confidence(), top, s.overlayPng(),
+      out.add(new HeatmapItem(s.eventId(), s.predictedClass(), s.label(), s.confidence(), s.top5(), s.overlayPng(),
           s.inputPng()));
     }
     return out;
@@ -75,9 +70,9 @@ public final class SaliencyAdapter {
             e.toString());
         continue;
       }
-      List<TopClass> top = new ArrayList<>();
+      List<ClassScore> top = new ArrayList<>();
       for (JsonNode t : s.path("top5")) {
-        top.add(new TopClass(t.path("index").asInt(), t.path("label").asText(null), t.path("probability").asDouble()));
+        top.add(new ClassScore(t.path("index").asInt(), t.path("label").asText(null), t.path("probability").asDouble()));
       }
       out.add(new HeatmapItem(s.path("eventId").asText(), s.path("predictedClass").asInt(-1),
           s.path("label").asText(null), s.path("confidence").asDouble(Double.NaN), top, png, null));

@@ -1,6 +1,6 @@
 package dev.vigil.pipeline.replay;
 
-import dev.vigil.saliency.render.ClassScore;
+import dev.vigil.classes.ClassScore;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package dev.vigil.pipeline.replay;
 
 import ai.onnxruntime.OrtException;
+import dev.vigil.classes.Labels;
 import dev.vigil.config.EndpointConfig;
 import dev.vigil.config.S3SinkConfig;
 import dev.vigil.config.SaliencyConfig;
@@ -15,7 +16,6 @@ import dev.vigil.saliency.SaliencyOptions;
 import dev.vigil.saliency.image.Preprocessing;
 import dev.vigil.saliency.image.Preprocessor;
 import dev.vigil.saliency.render.HeatmapRenderer;
-import dev.vigil.saliency.render.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.CapturedBody;
+import dev.vigil.classes.ClassScore;
+import dev.vigil.classes.Labels;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.flag.FlaggedSample;
 import dev.vigil.saliency.FullGradExplainer;
@@ -18,9 +20,7 @@ import dev.vigil.saliency.image.PreparedImage;
 import dev.vigil.saliency.image.Preprocessor;
 import dev.vigil.saliency.image.Region;
 import dev.vigil.saliency.image.TensorJson;
-import dev.vigil.saliency.render.ClassScore;
 import dev.vigil.saliency.render.HeatmapRenderer;
-import dev.vigil.saliency.render.Labels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -277,7 +277,7 @@ public final class SaliencyReplay {
       overlay = renderer.overlay(original, map, result.h(), result.w(), p.image.region());
       String title =
           c.eventId() + ": FullGrad for " + labels.name(target) + String.format(
-              Locale.ROOT, " (predicted %s, %.1f%%)", best.label(), 100 * best.probability());
+              Locale.ROOT, " (predicted %s, %.1f%%)", best.label(), 100 * best.score());
       panelPng = png(renderer.panel(original, overlay, top, title));
       panelFile = stem + "-panel.png";
       inputPng = png(original);
@@ -294,7 +294,7 @@ public final class SaliencyReplay {
         null,
         best.index(),
         best.label(),
-        best.probability(),
+        best.score(),
         target,
         top,
         stem + "-overlay.png",
@@ -368,7 +368,7 @@ public final class SaliencyReplay {
           Map<String, Object> t = new LinkedHashMap<>();
           t.put("index", cs.index());
           t.put("label", cs.label());
-          t.put("probability", cs.probability());
+          t.put("probability", cs.score());
           top.add(t);
         }
         m.put("top5", top);

@@ -11,11 +11,11 @@ import dev.vigil.alerts.ViolationLine;
 import dev.vigil.alerts.delivery.Alert;
 import dev.vigil.alerts.delivery.AlertDispatcher;
 import dev.vigil.alerts.delivery.RecordingChannel;
+import dev.vigil.classes.Labels;
 import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.flag.CaptureLocation;
 import dev.vigil.monitor.flag.FlagCollector;
 import dev.vigil.monitor.flag.FlaggedSample;
-import dev.vigil.monitor.output.Labels;
 import dev.vigil.monitor.output.Prediction;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportBuilder;
@@ -93,7 +93,7 @@ class ReportAdapterTest {
     assertThat(item.predictedClass()).isEqualTo(s.predictedClass());
     assertThat(item.predictedLabel()).isEqualTo(s.predictedLabel());
     assertThat(item.top5()).hasSizeLessThanOrEqualTo(5).isNotEmpty();
-    assertThat(item.top5().get(0).classIndex()).isEqualTo(s.predictedClass());
+    assertThat(item.top5().get(0).index()).isEqualTo(s.predictedClass());
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.alerts.Fixtures;
 import dev.vigil.alerts.HeatmapItem;
-import dev.vigil.saliency.render.ClassScore;
+import dev.vigil.classes.ClassScore;
 import dev.vigil.pipeline.replay.ReplayReport;
 import dev.vigil.pipeline.replay.ReplayedSample;
 import java.io.IOException;

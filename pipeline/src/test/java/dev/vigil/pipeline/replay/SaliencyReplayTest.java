@@ -8,6 +8,7 @@ import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.capture.format.CapturedBody;
 import dev.vigil.capture.format.VigilMetadata;
+import dev.vigil.classes.Labels;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.monitor.check.Severity;
@@ -25,7 +26,6 @@ import dev.vigil.saliency.image.ImageDecoder;
 import dev.vigil.saliency.image.Preprocessing;
 import dev.vigil.saliency.image.Preprocessor;
 import dev.vigil.saliency.render.HeatmapRenderer;
-import dev.vigil.saliency.render.Labels;
 import dev.vigil.saliency.sanity.OrtTestSupport;
 import dev.vigil.saliency.sanity.TinyCnn;
 import dev.vigil.stack.EmbeddedStack;
@@ -164,7 +164,7 @@ class SaliencyReplayTest {
 
   private static FlaggedSample flagged(String eventId, long line) {
     return new FlaggedSample(
-        ViolationType.CLASS_SHARE_EXCEEDED, "14", eventId, START, 0, 3, "class 3", 0.9,
+        ViolationType.CLASS_SHARE_EXCEEDED, "14", eventId, START, 0, 3, "3", 0.9,
         List.of(), CaptureLocation.s3(stack.s3Bucket(), KEY, line));
   }
 
@@ -178,7 +178,7 @@ class SaliencyReplayTest {
     samples.add(flagged("evt-ok-1", 1)); // flagged by a second violation: replayed once
     samples.add(flagged("evt-gone", 99)); // the object has fewer lines
     Preprocessor pre = new Preprocessor(Preprocessing.imagenet(TinyCnn.SIZE, TinyCnn.SIZE));
-    Labels labels = new Labels(List.of("zero", "one", "two", "three", "four"));
+    Labels labels = Labels.of(List.of("zero", "one", "two", "three", "four"));
     Path local = dir.resolve("report");
     ReplayReport report;
     try (FullGradExplainer explainer = FullGradExplainer.open(model, SaliencyOptions.DEFAULTS);
@@ -212,7 +212,7 @@ class SaliencyReplayTest {
     assertThat(ok.label()).isEqualTo(List.of("zero", "one", "two", "three", "four")
         .get(ok.predictedClass()));
     assertThat(ok.top5()).hasSize(5);
-    assertThat(ok.confidence()).isEqualTo(ok.top5().get(0).probability());
+    assertThat(ok.confidence()).isEqualTo(ok.top5().get(0).score());
     BufferedImage overlay = ImageIO.read(new ByteArrayInputStream(ok.overlayPng()));
     assertThat(overlay.getWidth()).isEqualTo(40);
     assertThat(overlay.getHeight()).isEqualTo(30);
@@ -251,7 +251,7 @@ class SaliencyReplayTest {
 
   private static FlaggedSample flagged(ViolationType type, String feature, String eventId,
       long line) {
-    return new FlaggedSample(type, feature, eventId, START, 0, 3, "class 3", 0.4, List.of(),
+    return new FlaggedSample(type, feature, eventId, START, 0, 3, "3", 0.4, List.of(),
         CaptureLocation.s3(stack.s3Bucket(), KEY, line));
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.saliency.render;
 
+import dev.vigil.classes.ClassScore;
 import dev.vigil.saliency.image.Region;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -280,14 +281,14 @@ public final class HeatmapRenderer {
       ClassScore s = top.get(i);
       int rowY = y + (i + 1) * line;
       String text =
-          String.format(Locale.ROOT, "%d. %s  %.1f%%", i + 1, s.label(), 100 * s.probability());
+          String.format(Locale.ROOT, "%d. %s  %.1f%%", i + 1, s.label(), 100 * s.score());
       g.setColor(Color.BLACK);
       g.drawString(fit(g, text, TEXT_WIDTH), x, rowY + fm.getAscent());
       int barY = rowY + fm.getHeight() + 1;
       g.setColor(new Color(0xDDDDDD));
       g.fillRect(x, barY, TEXT_WIDTH - PAD, 6);
-      g.setColor(new Color(Turbo.rgb(s.probability())));
-      g.fillRect(x, barY, (int) Math.round((TEXT_WIDTH - PAD) * clamp01(s.probability())), 6);
+      g.setColor(new Color(Turbo.rgb(s.score())));
+      g.fillRect(x, barY, (int) Math.round((TEXT_WIDTH - PAD) * clamp01(s.score())), 6);
     }
   }
 

@@ -3,11 +3,12 @@ package dev.vigil.saliency.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.classes.ClassScore;
+import dev.vigil.classes.Labels;
 import dev.vigil.saliency.image.Region;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -121,7 +122,7 @@ class HeatmapRendererTest {
     HeatmapRenderer r = new HeatmapRenderer(0.5, 100);
     List<ClassScore> top =
         ClassScore.top(new float[] {0.1f, 0.7f, 0.05f, 0.05f, 0.05f, 0.05f}, 5,
-            new Labels(List.of("yield", "stop")));
+            Labels.of(List.of("yield", "stop")));
     BufferedImage panel = r.panel(original, overlay, top, "event 42: stop");
     int tile = 200; // 100 high, aspect 2:1
     assertThat(panel.getWidth()).isEqualTo(8 + tile + 8 + tile + 8 + 56 + 8 + 260 + 8);
@@ -133,7 +134,7 @@ class HeatmapRendererTest {
     assertThat(rgb(panel, barX, 28 + 99)).isEqualTo(Turbo.rgb(0));
     assertThat(top.get(0).label()).isEqualTo("stop");
     assertThat(top.get(1).label()).isEqualTo("yield");
-    assertThat(top.get(2).label()).isEqualTo("class 2"); // ties: lower index first
+    assertThat(top.get(2).label()).isEqualTo("2"); // ties: lower index first; unlabelled: the index
   }
 
   @Test
@@ -163,18 +164,5 @@ class HeatmapRendererTest {
     BufferedImage back = ImageIO.read(f.toFile());
     assertThat(back.getWidth()).isEqualTo(3);
     assertThat(rgb(back, 2, 1)).isEqualTo(0x010203);
-  }
-
-  @Test
-  void labelsFileMapsLinesToIndices() throws IOException {
-    Path f = dir.resolve("labels.txt");
-    Files.writeString(f, "speed 30\n\nstop\n\n");
-    Labels labels = Labels.read(f);
-    assertThat(labels.name(0)).isEqualTo("speed 30");
-    assertThat(labels.name(1)).isEqualTo("class 1");
-    assertThat(labels.name(2)).isEqualTo("stop");
-    assertThat(labels.name(9)).isEqualTo("class 9");
-    assertThatThrownBy(() -> Labels.read(dir.resolve("nope.txt")))
-        .hasMessage("labels file " + dir.resolve("nope.txt") + " does not exist");
   }
 }
