@@ -67,7 +67,8 @@ public final class BodyExcerpt {
     return out.toString();
   }
 
-  private static boolean hasControlBytes(byte[] b) {
+  /** Whether {@code b} holds a byte below 0x20 other than tab, CR and LF (never in JSON or text). */
+  static boolean hasControlBytes(byte[] b) {
     for (byte x : b) {
       if ((x & 0xFF) < 0x20 && x != '\n' && x != '\r' && x != '\t') {
         return true;
