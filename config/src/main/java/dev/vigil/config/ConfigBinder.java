@@ -89,7 +89,7 @@ final class ConfigBinder {
     }
 
     Mapping o = m.mapping("output");
-    OutputFormat format = o.choice("format", OutputFormat.PROBABILITIES, OutputFormat.class);
+    OutputFormat format = o.choice("format", OutputFormat.AUTO, OutputFormat.class);
     String pointer = o.optionalText("pointer");
     if (pointer != null) {
       Checks.jsonPointer(o.problems(), o.path("pointer"), pointer, true);

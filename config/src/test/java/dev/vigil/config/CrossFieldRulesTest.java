@@ -17,7 +17,7 @@ class CrossFieldRulesTest {
   @Test
   void pointerIsOnlyUsedWithPointerFormat() {
     assertOnlyProblem("endpoints: [{name: traffic-signs, output: {pointer: /scores}}]",
-        "endpoints[0].output.pointer: is only used when output.format is pointer, got format 'probabilities';"
+        "endpoints[0].output.pointer: is only used when output.format is pointer, got format 'auto';"
             + " remove it or set format: pointer");
   }
 
@@ -30,7 +30,7 @@ class CrossFieldRulesTest {
   @Test
   void aRejectedFormatDoesNotStartASecondComplaintAboutThePointer() {
     assertOnlyProblem("endpoints: [{name: traffic-signs, output: {format: pointr, pointer: /scores}}]",
-        "endpoints[0].output.format: must be one of probabilities, predictions, kserve-v2, top-k, pointer,"
+        "endpoints[0].output.format: must be one of auto, probabilities, predictions, kserve-v2, top-k, pointer,"
             + " class-index, got 'pointr'; did you mean 'pointer'?");
   }
 

@@ -22,7 +22,7 @@ class HappyPathTest {
     assertThat(e.capture().textContentTypes()).containsExactly("application/json", "text/csv", "text/plain");
     assertThat(e.capture().maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
     assertThat(e.capture().captureUpstreamErrors()).isTrue();
-    assertThat(e.output().format()).isEqualTo(OutputFormat.PROBABILITIES);
+    assertThat(e.output().format()).isEqualTo(OutputFormat.AUTO);
     assertThat(e.preprocessing().width()).isEqualTo(224);
     assertThat(e.preprocessing().meanArray()).containsExactly(0.485f, 0.456f, 0.406f);
 

@@ -9,10 +9,8 @@ import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.window.FileWindowSource;
 import dev.vigil.monitor.window.Window;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -49,17 +47,7 @@ final class BaselineCommand implements Callable<Integer> {
   String endpoint;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
-  Input input;
-
-  static final class Input {
-    @Option(names = {"-w", "--window"}, paramLabel = "START/DURATION",
-        description = "Read this window from the configured source (monitor.source), e.g. 2026-11-22T10:00:00Z/P7D.")
-    String window;
-
-    @Option(names = "--from", paramLabel = "FILE", arity = "1..*",
-        description = "Read local JSON Lines capture files instead (every record in them).")
-    List<Path> files;
-  }
+  CaptureSelection input;
 
   @Option(names = {"-o", "--out"}, paramLabel = "DIR",
       description = "Directory or s3://bucket/prefix to write to; default monitor.baseline.")
@@ -76,22 +64,9 @@ final class BaselineCommand implements Callable<Integer> {
     if (target == null) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out is required when monitor.baseline is not set");
     }
-    Window window;
-    FileWindowSource files = null;
-    if (input.files != null) {
-      for (Path f : input.files) {
-        if (!Files.isReadable(f)) {
-          throw new CommandLine.ParameterException(spec.commandLine(), "--from: cannot read " + f);
-        }
-      }
-      window = new Window(Instant.EPOCH, Instant.parse("9999-12-31T23:59:59Z"));
-    } else {
-      window = MonitorCommand.parseWindow(spec, input.window);
-    }
+    Window window = input.window(spec);
     try (MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), false, Clock.systemUTC())) {
-      if (input.files != null) {
-        files = new FileWindowSource(input.files);
-      }
+      FileWindowSource files = input.filesOrNull();
       MonitorReport r;
       try (WindowProgress progress = new WindowProgress(spec.commandLine().getErr(), "reading " + endpoint)) {
         r = runtime.baselineMonitor(endpoint, files).analyze(window, progress.counter());

@@ -25,6 +25,7 @@ import picocli.CommandLine;
       AgentCommand.class,
       MonitorCommand.class,
       BaselineCommand.class,
+      InspectCommand.class,
       SaliencyCommand.class,
       DemoCommand.class,
     })

@@ -156,6 +156,16 @@ public final class MonitorRuntime implements AutoCloseable {
             + config.endpoints().stream().map(EndpointConfig::name).toList()));
   }
 
+  /**
+   * Where an endpoint's captures are read from (monitor.source), for tools that read records
+   * themselves ({@code vigil inspect}).
+   *
+   * @throws IllegalArgumentException for an unknown endpoint
+   */
+  public WindowSource windowSource(String endpointName) {
+    return source(endpoint(endpointName));
+  }
+
   WindowSource source(EndpointConfig e) {
     MonitorConfig m = config.monitor();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));

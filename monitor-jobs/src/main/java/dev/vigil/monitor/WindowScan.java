@@ -1,11 +1,13 @@
 package dev.vigil.monitor;
 
+import dev.vigil.capture.format.BodyExcerpt;
 import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.CapturedBody;
 import dev.vigil.monitor.flag.CaptureLocation;
 import dev.vigil.monitor.flag.FlagCollector;
 import dev.vigil.monitor.output.OutputParseException;
 import dev.vigil.monitor.output.OutputParser;
+import dev.vigil.monitor.output.ParsedOutput;
 import dev.vigil.monitor.output.Prediction;
 import dev.vigil.monitor.stats.StatisticsAccumulator;
 import dev.vigil.monitor.stats.UnusableReason;
@@ -18,6 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  * keeps flag candidates. Thread-confined; {@link #merge} combines the scans of several readers.
  */
 public final class WindowScan implements CaptureVisitor {
+  /** Length of the abbreviated example body kept per unreadable-output reason. */
+  static final int EXAMPLE_CHARS = 160;
+
   private final OutputParser parser;
   private final StatisticsAccumulator statistics;
   private final FlagCollector flags;
@@ -46,13 +51,21 @@ public final class WindowScan implements CaptureVisitor {
       unusable(reason, r, location);
       return;
     }
-    List<Prediction> predictions;
+    byte[] body = null;
+    ParsedOutput parsed;
     try {
-      predictions = parser.parse(r.endpointOutput().bytes());
-    } catch (OutputParseException | IllegalArgumentException e) {
-      unusable(UnusableReason.UNPARSEABLE_OUTPUT, r, location);
+      body = r.endpointOutput().bytes();
+      parsed = parser.read(body);
+    } catch (OutputParseException e) {
+      unreadable(e.reason(), e.getMessage(), r, body, location);
+      return;
+    } catch (IllegalArgumentException e) {
+      unreadable(body == null ? "response body is not valid base64" : "invalid prediction",
+          String.valueOf(e.getMessage()), r, body, location);
       return;
     }
+    statistics.format(parsed.format());
+    List<Prediction> predictions = parsed.predictions();
     for (int i = 0; i < predictions.size(); i++) {
       Prediction p = predictions.get(i);
       statistics.accept(p);
@@ -76,6 +89,13 @@ public final class WindowScan implements CaptureVisitor {
       }
     }
     return null;
+  }
+
+  private void unreadable(String reason, String detail, CaptureRecord r, byte[] body, CaptureLocation location) {
+    String type = r.endpointOutput().observedContentType();
+    statistics.unreadable(reason, detail, r.eventId(),
+        (type == null ? "" : type + ": ") + BodyExcerpt.of(body, EXAMPLE_CHARS));
+    unusable(UnusableReason.UNPARSEABLE_OUTPUT, r, location);
   }
 
   private void unusable(UnusableReason reason, CaptureRecord r, CaptureLocation location) {

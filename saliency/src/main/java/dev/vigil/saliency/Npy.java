@@ -11,8 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * NumPy {@code .npy} files (format versions 1-3, C order): reads float32, float64 and integer arrays as float32,
- * writes float32. Malformed files raise an {@link IOException} saying what is wrong.
+ * NumPy {@code .npy} files (format versions 1-3, C order): reads float16/32/64, bool and (u)int8-64 arrays as
+ * float32, writes float32. Malformed files raise an {@link IOException} saying what is wrong.
  */
 public final class Npy {
 
@@ -82,7 +82,14 @@ public final class Npy {
     }
   }
 
-  static Array parse(byte[] bytes, String name) throws IOException {
+  /**
+   * Reads an array from the bytes of a {@code .npy} file (e.g. a request body sent as {@code
+   * application/x-npy}).
+   *
+   * @param name the input's name for messages
+   * @throws IOException saying what is wrong, as {@link #read(Path)}
+   */
+  public static Array parse(byte[] bytes, String name) throws IOException {
     if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, 6), MAGIC)) {
       throw new IOException(name + ": not a .npy file (missing the \\x93NUMPY magic); save it with numpy.save");
     }
@@ -140,17 +147,42 @@ public final class Npy {
       values[i] = switch (kind + "" + width) {
         case "f4" -> data.getFloat();
         case "f8" -> (float) data.getDouble();
+        case "f2" -> halfToFloat(data.getShort());
         case "i1" -> data.get();
         case "u1", "b1" -> data.get() & 0xff;
         case "i2" -> data.getShort();
         case "u2" -> data.getShort() & 0xffff;
         case "i4" -> data.getInt();
         case "i8" -> data.getLong();
+        case "u4" -> data.getInt() & 0xffffffffL;
+        case "u8" -> (float) data.getLong(); // beyond 2^63 wraps; no image holds such values
         default -> throw new IOException(name + ": unsupported dtype " + dtype
             + " (float32, float64 and integer arrays are read)");
       };
     }
     return new Array(shape, values, dtype);
+  }
+
+  /** Whether an array's dtype is an integer or bool type (pixels) rather than floating point. */
+  public static boolean isIntegral(String dtype) {
+    char kind = dtype.charAt(dtype.length() - 2);
+    return kind == 'i' || kind == 'u' || kind == 'b';
+  }
+
+  /** IEEE 754 binary16 to float32 (normal, subnormal, infinity and NaN). */
+  public static float halfToFloat(short bits) {
+    int h = bits & 0xffff;
+    int sign = (h & 0x8000) << 16;
+    int exp = (h >>> 10) & 0x1f;
+    int mantissa = h & 0x3ff;
+    if (exp == 0) {
+      float v = mantissa * 0x1p-24f; // subnormal: m * 2^-24
+      return sign == 0 ? v : -v;
+    }
+    if (exp == 31) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+    }
+    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mantissa << 13));
   }
 
   private static int[] parseShape(String text, String name) throws IOException {

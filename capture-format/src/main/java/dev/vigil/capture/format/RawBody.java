@@ -35,14 +35,20 @@ public record RawBody(String observedContentType, String mode, byte[] bytes, Str
 
   /**
    * The body as text when {@code text} is set and the bytes are valid UTF-8 (encoding from the
-   * content type, as {@link CapturedBody#text}), else as BASE64: invalid UTF-8, or text cut
-   * mid-character by truncation, falls back rather than failing.
+   * content type, as {@link CapturedBody#text}), else as BASE64: invalid UTF-8, text cut
+   * mid-character by truncation, or a JSON-typed body with raw control bytes (not pure JSON)
+   * falls back rather than failing.
    */
   public static RawBody of(String observedContentType, String mode, byte[] bytes, boolean text) {
     String encoding =
         text && Utf8.isValid(bytes, 0, bytes.length)
             ? CapturedBody.textEncodingFor(observedContentType)
             : CapturedBody.BASE64;
+    if (CapturedBody.JSON.equals(encoding) && BodyExcerpt.hasControlBytes(bytes)) {
+      // Not pure JSON (which never holds a raw control byte): e.g. Triton's binary extension, a
+      // JSON header followed by tensor bytes. Stored as BASE64 so readers see it as the bytes it is.
+      encoding = CapturedBody.BASE64;
+    }
     return new RawBody(observedContentType, mode, bytes, encoding);
   }
 

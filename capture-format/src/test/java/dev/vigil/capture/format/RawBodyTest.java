@@ -49,6 +49,15 @@ class RawBodyTest {
   }
 
   @Test
+  void jsonTypedBodyWithRawControlBytesIsStoredAsBase64() {
+    // Triton binary extension sent as application/json: a JSON header, then little-endian floats
+    byte[] triton = "{\"inputs\":[]}\u0000\u0000\u0080?".getBytes(StandardCharsets.UTF_8);
+    assertThat(RawBody.of("application/json", "INPUT", triton, true).encoding()).isEqualTo("BASE64");
+    assertThat(RawBody.of("application/json", "INPUT", "{\"a\":\n\t1}".getBytes(StandardCharsets.UTF_8), true)
+        .encoding()).isEqualTo("JSON");
+  }
+
+  @Test
   void textThatIsNotValidUtf8FallsBackToBase64() {
     byte[] cut = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
     cut = java.util.Arrays.copyOf(cut, cut.length - 1); // truncated mid-character

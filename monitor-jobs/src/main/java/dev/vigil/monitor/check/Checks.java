@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * Judges a window: a pure function of its statistics, the baseline's statistics (optional) and
- * the constraints. Order of results: insufficient_data, completeness, class_share_exceeded (one
- * per class), class_distribution_drift, low_confidence, confidence_drop.
+ * the constraints. Order of results: unparseable_outputs, insufficient_data, completeness,
+ * class_share_exceeded (one per class), class_distribution_drift, low_confidence,
+ * confidence_drop. Unparseable outputs come first and are judged even when too few predictions
+ * were read to judge the rest: they are usually why.
  */
 public final class Checks {
   private Checks() {}
@@ -21,14 +23,18 @@ public final class Checks {
   public static List<CheckResult> evaluate(
       WindowStatistics window, WindowStatistics baselineOrNull, Constraints k) {
     List<CheckResult> out = new ArrayList<>();
+    out.add(unparseable(window, baselineOrNull, k));
     if (window.count() < k.minRecords()) {
+      String cause = window.unparseable() == 0 ? ""
+          : String.format(Locale.ROOT, " (%d of %d records had outputs that could not be read: see unparseable_outputs)",
+              window.unparseable(), window.records());
       out.add(new CheckResult(
           ViolationType.INSUFFICIENT_DATA, "records", CheckStatus.VIOLATED,
           (double) window.count(), (double) k.minRecords(),
           baselineOrNull == null ? null : (double) baselineOrNull.count(),
           String.format(Locale.ROOT,
-              "only %d usable predictions in the window, fewer than minRecords %d: the window is not judged",
-              window.count(), k.minRecords())));
+              "only %d usable predictions in the window, fewer than minRecords %d: the window is not judged%s",
+              window.count(), k.minRecords(), cause)));
       for (ViolationType t : List.of(ViolationType.COMPLETENESS, ViolationType.CLASS_SHARE_EXCEEDED,
           ViolationType.CLASS_DISTRIBUTION_DRIFT, ViolationType.LOW_CONFIDENCE, ViolationType.CONFIDENCE_DROP)) {
         out.add(new CheckResult(t, null, CheckStatus.SKIPPED, null, null, null,
@@ -39,18 +45,56 @@ public final class Checks {
     out.add(new CheckResult(ViolationType.INSUFFICIENT_DATA, "records", CheckStatus.PASSED,
         (double) window.count(), (double) k.minRecords(), null, "enough predictions to judge"));
 
-    double unusableShare = window.unusableShare();
+    long incomplete = window.unusableTotal() - window.unparseable();
+    double unusableShare = window.records() == 0 ? 0 : (double) incomplete / window.records();
     out.add(new CheckResult(ViolationType.COMPLETENESS, "records",
         unusableShare > k.unusableShareMax() ? CheckStatus.VIOLATED : CheckStatus.PASSED,
         unusableShare, k.unusableShareMax(),
-        baselineOrNull == null ? null : baselineOrNull.unusableShare(),
-        String.format(Locale.ROOT, "%d of %d records unusable (%s), limit %s",
-            window.unusableTotal(), window.records(), pct(unusableShare), pct(k.unusableShareMax()))));
+        baselineOrNull == null || baselineOrNull.records() == 0 ? null
+            : (double) (baselineOrNull.unusableTotal() - baselineOrNull.unparseable()) / baselineOrNull.records(),
+        String.format(Locale.ROOT,
+            "%d of %d records unusable (%s: no output, truncated, upstream error or corrupt line), limit %s",
+            incomplete, window.records(), pct(unusableShare), pct(k.unusableShareMax()))));
 
     classShares(window, baselineOrNull, k, out);
     drift(window, baselineOrNull, k, out);
     confidence(window, baselineOrNull, k, out);
     return out;
+  }
+
+  /**
+   * Outputs present but unreadable: share of records, limit {@code unusableShareMax}; the
+   * description gives the top reasons with counts and one abbreviated example body.
+   */
+  static CheckResult unparseable(WindowStatistics w, WindowStatistics b, Constraints k) {
+    double share = w.records() == 0 ? 0 : (double) w.unparseable() / w.records();
+    Double base = b == null || b.records() == 0 ? null : (double) b.unparseable() / b.records();
+    if (w.unparseable() == 0) {
+      return new CheckResult(ViolationType.UNPARSEABLE_OUTPUTS, "records", CheckStatus.PASSED, share,
+          k.unusableShareMax(), base, "every captured output was readable" + formats(w));
+    }
+    StringBuilder reasons = new StringBuilder();
+    List<dev.vigil.monitor.stats.UnreadableOutput> top = w.unreadableOutputs();
+    for (int i = 0; i < Math.min(3, top.size()); i++) {
+      reasons.append(i == 0 ? "" : "; ").append(top.get(i).reason()).append(" (").append(top.get(i).count()).append(')');
+    }
+    String example = top.isEmpty() ? "" : String.format(Locale.ROOT, "; e.g. event %s: %s -- %s",
+        top.get(0).exampleEventId(), top.get(0).detail(), top.get(0).exampleBody());
+    return new CheckResult(ViolationType.UNPARSEABLE_OUTPUTS, "records",
+        share > k.unusableShareMax() ? CheckStatus.VIOLATED : CheckStatus.PASSED, share, k.unusableShareMax(), base,
+        String.format(Locale.ROOT, "%d of %d records (%s) have outputs that could not be read as predictions,"
+            + " limit %s; top reasons: %s%s%s", w.unparseable(), w.records(), pct(share), pct(k.unusableShareMax()),
+            reasons, example, formats(w)));
+  }
+
+  /** "; formats read: a 300, b 20", or nothing when none was read. */
+  private static String formats(WindowStatistics w) {
+    if (w.outputFormats().isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("; formats read: ");
+    w.outputFormats().forEach((f, n) -> sb.append(sb.length() > 16 ? ", " : "").append(f).append(' ').append(n));
+    return sb.toString();
   }
 
   /** The violated results as violations, with severity. */
@@ -150,7 +194,8 @@ public final class Checks {
   private static void confidence(
       WindowStatistics w, WindowStatistics b, Constraints k, List<CheckResult> out) {
     if (!w.confidence().available() || w.confidence().mean() == null) {
-      String why = "the output format carries no confidence: confidence checks unavailable (not passed)";
+      String why = "the outputs carry no confidence" + formats(w)
+          + ": low_confidence and confidence_drop are not possible (unavailable, not passed)";
       out.add(new CheckResult(ViolationType.LOW_CONFIDENCE, "top1_confidence", CheckStatus.UNAVAILABLE,
           null, k.lowConfidenceShareMax(), null, why));
       out.add(new CheckResult(ViolationType.CONFIDENCE_DROP, "top1_confidence", CheckStatus.UNAVAILABLE,

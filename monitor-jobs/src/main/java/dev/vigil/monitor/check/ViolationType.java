@@ -5,6 +5,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The checks a window is judged by; {@link #code()} is the name in reports and e-mails. */
 public enum ViolationType {
+  /**
+   * The share of records whose response was present but could not be read as predictions is
+   * above {@code unusableShareMax}: the window's statistics would describe what little could be
+   * read, so this leads the report, with the top reasons and an example body.
+   */
+  UNPARSEABLE_OUTPUTS("unparseable_outputs"),
   /** A class is the top-1 prediction more often than {@code classShareMax}. */
   CLASS_SHARE_EXCEEDED("class_share_exceeded"),
   /** The top-1 class distribution is further from the baseline than the drift limit. */
@@ -13,7 +19,10 @@ public enum ViolationType {
   LOW_CONFIDENCE("low_confidence"),
   /** Mean top-1 confidence fell by more than {@code confidenceDropMax} from the baseline. */
   CONFIDENCE_DROP("confidence_drop"),
-  /** The share of unusable records is above {@code unusableShareMax}. */
+  /**
+   * The share of unusable records for other reasons (no output captured, truncated, upstream
+   * errors, corrupt lines) is above {@code unusableShareMax}.
+   */
   COMPLETENESS("completeness"),
   /** Fewer usable predictions than {@code minRecords}: the window is not judged. */
   INSUFFICIENT_DATA("insufficient_data");

@@ -40,6 +40,7 @@ public final class FlagCollector {
   private final Map<Integer, PriorityQueue<Candidate>> byClass = new HashMap<>();
   private final PriorityQueue<Candidate> leastConfident;
   private final PriorityQueue<Candidate> unusable;
+  private final PriorityQueue<Candidate> unparseable;
 
   /**
    * @param k samples kept per violation ({@code monitor.flaggedSamplesPerViolation}), at least 0
@@ -53,6 +54,7 @@ public final class FlagCollector {
     this.labels = labels;
     this.leastConfident = new PriorityQueue<>(Math.max(1, k + 1), ORDER.reversed());
     this.unusable = new PriorityQueue<>(Math.max(1, k + 1), ORDER.reversed());
+    this.unparseable = new PriorityQueue<>(Math.max(1, k + 1), ORDER.reversed());
   }
 
   /** Offers one usable prediction. */
@@ -76,14 +78,18 @@ public final class FlagCollector {
     }
   }
 
-  /** Offers one unusable record (evidence for a completeness violation). */
+  /**
+   * Offers one unusable record: evidence for unparseable_outputs when its output could not be
+   * read, for completeness otherwise.
+   */
   public void offerUnusable(String eventIdOrNull, Instant inferenceTimeOrNull, UnusableReason reason, CaptureLocation location) {
     if (k == 0) {
       return;
     }
     Candidate c = new Candidate(Double.NaN, eventIdOrNull, inferenceTimeOrNull, 0, null, reason, location);
-    if (unusable.size() < k || ORDER.compare(c, unusable.peek()) < 0) {
-      add(unusable, c);
+    PriorityQueue<Candidate> q = reason == UnusableReason.UNPARSEABLE_OUTPUT ? unparseable : unusable;
+    if (q.size() < k || ORDER.compare(c, q.peek()) < 0) {
+      add(q, c);
     }
   }
 
@@ -95,6 +101,7 @@ public final class FlagCollector {
     });
     other.leastConfident.forEach(c -> add(leastConfident, c));
     other.unusable.forEach(c -> add(unusable, c));
+    other.unparseable.forEach(c -> add(unparseable, c));
   }
 
   /**
@@ -113,6 +120,7 @@ public final class FlagCollector {
                 ? sorted(leastConfident) : sorted(byClass.get(driftClassOrNull));
             case LOW_CONFIDENCE, CONFIDENCE_DROP -> sorted(leastConfident);
             case COMPLETENESS -> sorted(unusable);
+            case UNPARSEABLE_OUTPUTS -> sorted(unparseable);
             case INSUFFICIENT_DATA -> List.of();
           };
       for (Candidate c : evidence) {

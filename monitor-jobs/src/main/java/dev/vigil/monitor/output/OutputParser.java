@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.classes.Softmax;
@@ -22,6 +23,9 @@ import java.util.Map;
  * <p>Accepted shapes, by format:
  *
  * <ul>
+ *   <li>{@code auto} (the default): recognised per body by {@link OutputDetector}, every shape
+ *       below and more (class indices at any nesting, TorchServe, Hugging Face, Triton
+ *       classification); {@link #read} says which format each body was in;
  *   <li>{@code probabilities}: {@code [p0, p1, ...]} or {@code [[...], [...]]};
  *   <li>{@code predictions}: {@code {"predictions": V}} where V is a vector, a list of vectors, or a
  *       list of objects holding one vector under {@code probabilities|scores|probs|logits|output}
@@ -46,11 +50,12 @@ public final class OutputParser {
 
   private static final JsonFactory STREAMING =
       JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
-  private static final String[] VECTOR_FIELDS = {"probabilities", "scores", "probs", "logits", "output"};
+  private static final String[] VECTOR_FIELDS = OutputDetector.VECTOR_FIELDS;
 
   private final OutputSpec spec;
   private final ObjectMapper json;
   private final JsonPointer pointer;
+  private final OutputDetector detector = new OutputDetector(this);
 
   public OutputParser(OutputSpec spec) {
     this(spec, new ObjectMapper());
@@ -75,28 +80,61 @@ public final class OutputParser {
    * @throws OutputParseException saying what was expected and what was found
    */
   public List<Prediction> parse(byte[] body) throws OutputParseException {
+    return read(body).predictions();
+  }
+
+  /**
+   * Parses a response body and says which format it was in: the configured format's name, or
+   * with {@code auto} the recognised {@code envelope/content} (see {@link OutputDetector}).
+   *
+   * @throws OutputParseException saying what was expected and what was found; its {@link
+   *     OutputParseException#reason()} is what a window counts unreadable outputs by
+   */
+  public ParsedOutput read(byte[] body) throws OutputParseException {
     if (body == null || body.length == 0) {
-      throw new OutputParseException("empty response body");
+      throw OutputParseException.because("empty response body", "empty response body");
     }
     if (spec.format() == OutputFormat.PROBABILITIES) {
       List<Prediction> fast = probabilitiesStreaming(body);
       if (fast != null) {
-        return fast;
+        return configured(fast);
       }
       // Not the plain shape: the tree path below says precisely what is wrong.
     }
     JsonNode root;
     try {
-      root = json.readTree(body);
+      // Trailing tokens are an error: "14\n3" is two CSV lines, not the class 14.
+      root = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
     } catch (JsonProcessingException e) {
+      if (spec.format() == OutputFormat.AUTO) {
+        return detector.csv(body, e.getOriginalMessage());
+      }
       throw new OutputParseException("response body is not JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new OutputParseException("response body could not be read: " + e.getMessage(), e);
     }
     if (root == null || root.isMissingNode()) {
-      throw new OutputParseException("empty response body");
+      throw OutputParseException.because("empty response body", "empty response body");
     }
-    return parse(root);
+    if (spec.format() == OutputFormat.AUTO) {
+      ParsedOutput p = detector.detect(root);
+      if (p.predictions().isEmpty()) {
+        throw OutputParseException.because("empty prediction list", "response holds no predictions (empty list)");
+      }
+      return p;
+    }
+    return configured(parse(root));
+  }
+
+  /** Predictions read in the configured (not auto) format, named by it. */
+  private ParsedOutput configured(List<Prediction> predictions) {
+    ParsedOutput.Content content =
+        switch (spec.format()) {
+          case TOP_K -> ParsedOutput.Content.TOP_K;
+          case CLASS_INDEX -> ParsedOutput.Content.CLASS_INDEX;
+          default -> spec.softmax() ? ParsedOutput.Content.LOGITS : ParsedOutput.Content.PROBABILITIES;
+        };
+    return new ParsedOutput(spec.format().configName(), content, predictions);
   }
 
   /** Parses an already-read JSON tree; see {@link #parse(byte[])}. */
@@ -109,6 +147,7 @@ public final class OutputParser {
           case TOP_K -> topK(root);
           case POINTER -> vectors(at(root), "the value at " + spec.pointer());
           case CLASS_INDEX -> classIndices(pointer == null ? unwrapPredictions(root) : at(root));
+          case AUTO -> detector.detect(root).predictions();
         };
     if (out.isEmpty()) {
       throw new OutputParseException("response holds no predictions (empty list)");
@@ -344,7 +383,7 @@ public final class OutputParser {
     return List.of(topKItem(n));
   }
 
-  private Prediction topKItem(JsonNode list) throws OutputParseException {
+  Prediction topKItem(JsonNode list) throws OutputParseException {
     if (!list.isArray() || list.isEmpty()) {
       throw new OutputParseException("top-k item is not a non-empty list: " + describe(list));
     }
@@ -356,12 +395,21 @@ public final class OutputParser {
       JsonNode c = e.has("class") ? e.get("class") : e.get("label");
       JsonNode s = e.has("score") ? e.get("score") : e.get("probability");
       if (c == null || s == null || !s.isNumber()) {
-        throw new OutputParseException(
+        throw OutputParseException.because("top-k entry without label and score",
             "top-k entry needs label|class and a numeric score|probability: " + describe(e));
       }
       classes[i] = classOf(c);
       scores[i] = s.doubleValue();
     }
+    return topK(classes, scores);
+  }
+
+  /**
+   * A prediction from part of a distribution: the classes sorted by descending score, the first
+   * {@link Prediction#KEPT} kept, entropy unknown. Sorts the arrays in place.
+   */
+  static Prediction topK(int[] classes, double[] scores) {
+    int k = classes.length;
     // Sort descending by score (insertion sort: k is small); servers do not all sort.
     for (int i = 1; i < k; i++) {
       int ci = classes[i];
@@ -399,11 +447,12 @@ public final class OutputParser {
   }
 
   /** A class given as an index (number or numeric text) or as a label from the labels file. */
-  private int classOf(JsonNode c) throws OutputParseException {
+  int classOf(JsonNode c) throws OutputParseException {
     if (c.isIntegralNumber()) {
       long i = c.longValue();
       if (i < 0 || i >= MAX_CLASSES) {
-        throw new OutputParseException("class index " + i + " is outside [0, " + MAX_CLASSES + ")");
+        throw OutputParseException.because("class index out of range",
+            "class index " + i + " is outside [0, " + MAX_CLASSES + ")");
       }
       return (int) i;
     }
@@ -417,14 +466,14 @@ public final class OutputParser {
           && Integer.parseInt(t) < MAX_CLASSES) {
         return Integer.parseInt(t);
       }
-      throw new OutputParseException(
+      throw OutputParseException.because("label not in the labels file",
           "label '" + t + "' is not in the labels file (" + spec.labels().size()
               + " labels); set endpoints[].labels to a file that names every class");
     }
     throw new OutputParseException("class is neither an index nor a label: " + describe(c));
   }
 
-  private static String describe(JsonNode n) {
+  static String describe(JsonNode n) {
     String s = n == null ? "null" : n.toString();
     return s.length() > 120 ? s.substring(0, 117) + "..." : s;
   }

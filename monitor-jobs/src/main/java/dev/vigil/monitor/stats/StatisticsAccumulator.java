@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Streaming window statistics: constant memory per class, nothing kept per record.
@@ -48,6 +49,8 @@ public final class StatisticsAccumulator {
   private long entropyN;
   private long entropySum; // fixed point
   private final long[] unusable = new long[UnusableReason.values().length];
+  private final Map<String, Long> formats = new TreeMap<>(); // records by output format code
+  private final UnreadableOutputs unreadable = new UnreadableOutputs();
 
   /** @param lowConfidenceThreshold {@code t} in "share of top-1 below t" (default 0.5) */
   public StatisticsAccumulator(double lowConfidenceThreshold) {
@@ -70,6 +73,24 @@ public final class StatisticsAccumulator {
   /** Counts one unusable record (it was counted by {@link #record()} too). */
   public void unusable(UnusableReason reason) {
     unusable[reason.ordinal()]++;
+  }
+
+  /** Counts the output format one record's response was read in. */
+  public void format(String code) {
+    formats.merge(code, 1L, Long::sum);
+  }
+
+  /**
+   * Counts one record whose output could not be read (also counted by {@link
+   * #unusable(UnusableReason)} as {@link UnusableReason#UNPARSEABLE_OUTPUT}).
+   *
+   * @param reason the stable reason; counts are kept by it
+   * @param detail the whole message
+   * @param eventIdOrNull the record's eventId
+   * @param exampleBody the response body, abbreviated
+   */
+  public void unreadable(String reason, String detail, String eventIdOrNull, String exampleBody) {
+    unreadable.add(reason, detail, eventIdOrNull, exampleBody);
   }
 
   /** Adds one usable prediction. */
@@ -133,6 +154,8 @@ public final class StatisticsAccumulator {
     for (int r = 0; r < unusable.length; r++) {
       unusable[r] += other.unusable[r];
     }
+    other.formats.forEach((k, v) -> formats.merge(k, v, Long::sum));
+    unreadable.merge(other.unreadable);
   }
 
   /** Usable predictions so far. */
@@ -161,7 +184,8 @@ public final class StatisticsAccumulator {
       unusableTotal += unusable[r.ordinal()];
     }
     double completeness = records == 0 ? 1.0 : 1.0 - (double) unusableTotal / records;
-    return new WindowStatistics(n, records, List.copyOf(perClass), confidence(), reasons, unusableTotal, completeness);
+    return new WindowStatistics(n, records, List.copyOf(perClass), confidence(), reasons, unusableTotal, completeness,
+        new LinkedHashMap<>(formats), unreadable.snapshot());
   }
 
   private ConfidenceStatistics confidence() {

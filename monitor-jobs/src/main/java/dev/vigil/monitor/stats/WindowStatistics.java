@@ -15,6 +15,10 @@ import java.util.Map;
  * @param unusable unusable record counts by reason code ({@link UnusableReason#code()})
  * @param unusableTotal sum of {@code unusable}
  * @param completeness {@code 1 - unusableTotal / records} (1 when the window is empty)
+ * @param outputFormats records by the format their response was read in ({@code
+ *     output.format: auto} names what it recognised, e.g. {@code predictions/class-index}); a
+ *     mixed window lists several. Empty in statistics written before formats were counted.
+ * @param unreadableOutputs why outputs could not be read, most frequent first, one example each
  */
 public record WindowStatistics(
     long count,
@@ -23,7 +27,20 @@ public record WindowStatistics(
     ConfidenceStatistics confidence,
     Map<String, Long> unusable,
     long unusableTotal,
-    double completeness) {
+    double completeness,
+    Map<String, Long> outputFormats,
+    List<UnreadableOutput> unreadableOutputs) {
+
+  public WindowStatistics {
+    outputFormats = outputFormats == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputFormats));
+    unreadableOutputs = unreadableOutputs == null ? List.of() : List.copyOf(unreadableOutputs);
+  }
+
+  /** Records whose response was read but held no readable predictions ({@code unparseable_output}). */
+  public long unparseable() {
+    Long n = unusable == null ? null : unusable.get(UnusableReason.UNPARSEABLE_OUTPUT.code());
+    return n == null ? 0 : n;
+  }
 
   /** Top-1 share of a class label, 0 when absent. */
   public double shareOf(String label) {

@@ -128,6 +128,44 @@ class ChecksTest {
   }
 
   @Test
+  void unreadableOutputsLeadTheReportWithReasonsAndAnExampleEvenWhenTooFewWereRead() {
+    StatisticsAccumulator a = new StatisticsAccumulator(0.5);
+    for (int i = 0; i < 400; i++) {
+      a.record();
+      a.unusable(UnusableReason.UNPARSEABLE_OUTPUT);
+      a.unreadable(i % 4 == 0 ? "not JSON or CSV numbers" : "label not in the labels file",
+          "detail " + i, String.format("evt-%03d", i), "application/json: {\"tabby\":0.4}");
+    }
+    WindowStatistics w = a.snapshot(Labels.none());
+    List<Violation> v = Checks.violations(Checks.evaluate(w, null, Constraints.defaults()), w, Constraints.defaults());
+    assertThat(v).extracting(Violation::type)
+        .containsExactly(ViolationType.UNPARSEABLE_OUTPUTS, ViolationType.INSUFFICIENT_DATA);
+    assertThat(v.get(0).value()).isEqualTo(1.0);
+    assertThat(v.get(0).severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(v.get(0).description())
+        .contains("400 of 400 records (100.0%)", "label not in the labels file (300); not JSON or CSV numbers (100)",
+            "e.g. event evt-001: detail 1", "{\"tabby\":0.4}");
+    assertThat(v.get(1).description()).contains("see unparseable_outputs");
+    assertThat(w.unreadableOutputs()).extracting(u -> u.exampleEventId()).containsExactly("evt-001", "evt-000");
+  }
+
+  @Test
+  void unreadableOutputsAreNotCountedTwiceAsIncomplete() {
+    StatisticsAccumulator a = new StatisticsAccumulator(0.5);
+    for (int c = 0; c < K; c++) {
+      add(a, c, 5, 0.9);
+    }
+    for (int i = 0; i < 20; i++) {
+      a.record();
+      a.unusable(UnusableReason.UNPARSEABLE_OUTPUT);
+      a.unreadable("no predictions recognised", "d", "e" + i, "{}");
+    }
+    WindowStatistics w = a.snapshot(Labels.none());
+    List<Violation> v = Checks.violations(Checks.evaluate(w, null, Constraints.defaults()), w, Constraints.defaults());
+    assertThat(v).extracting(Violation::type).containsExactly(ViolationType.UNPARSEABLE_OUTPUTS);
+  }
+
+  @Test
   void classIndexWindowReportsConfidenceChecksUnavailableNotPassed() {
     StatisticsAccumulator a = new StatisticsAccumulator(0.5);
     for (int i = 0; i < 200; i++) {

@@ -22,7 +22,8 @@ import java.util.Objects;
  * @param panelFile panel file name relative to the index (null when not ok or no image)
  * @param overlayPng the overlay PNG (null when not ok)
  * @param panelPng the panel PNG (null when not ok or no image)
- * @param inputPng the input image as captured, re-encoded as PNG (null for tensor inputs)
+ * @param inputPng the input as captured, re-encoded as PNG (a rendering for tensor inputs)
+ * @param batchItem the input's position in its request's batch (0 when not batched)
  */
 public record ReplayedSample(
     String eventId,
@@ -38,16 +39,25 @@ public record ReplayedSample(
     String panelFile,
     byte[] overlayPng,
     byte[] panelPng,
-    byte[] inputPng) {
+    byte[] inputPng,
+    int batchItem) {
+
+  /** A sample that was not part of a batch. */
+  public ReplayedSample(String eventId, String location, boolean ok, String reason, int predictedClass,
+      String label, double confidence, int explainedClass, List<ClassScore> top5, String overlayFile,
+      String panelFile, byte[] overlayPng, byte[] panelPng, byte[] inputPng) {
+    this(eventId, location, ok, reason, predictedClass, label, confidence, explainedClass, top5, overlayFile,
+        panelFile, overlayPng, panelPng, inputPng, 0);
+  }
 
   public ReplayedSample {
     Objects.requireNonNull(eventId, "eventId");
     top5 = top5 == null ? List.of() : List.copyOf(top5);
   }
 
-  static ReplayedSample failed(String eventId, String location, String reason) {
+  static ReplayedSample failed(String eventId, String location, int batchItem, String reason) {
     return new ReplayedSample(
         eventId, location, false, reason, -1, null, 0, -1, List.of(), null, null, null, null,
-        null);
+        null, batchItem);
   }
 }

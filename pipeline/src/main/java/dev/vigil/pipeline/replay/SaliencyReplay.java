@@ -13,13 +13,13 @@ import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.Provenance;
 import dev.vigil.saliency.SaliencyResult;
-import dev.vigil.saliency.image.DecodedImage;
 import dev.vigil.saliency.image.ImageDecodeException;
-import dev.vigil.saliency.image.ImageDecoder;
 import dev.vigil.saliency.image.PreparedImage;
 import dev.vigil.saliency.image.Preprocessor;
 import dev.vigil.saliency.image.Region;
-import dev.vigil.saliency.image.TensorJson;
+import dev.vigil.saliency.input.DecodedInput;
+import dev.vigil.saliency.input.InputDecoder;
+import dev.vigil.saliency.input.TensorRendering;
 import dev.vigil.saliency.render.HeatmapRenderer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * -panel.png} per sample.
  *
  * <p>Flow: fetch each flagged sample's capture record ({@link CaptureFetcher}), decode its
- * {@code endpointInput} (a Base64 PNG/JPEG, or a JSON tensor), pre-process, group by tensor shape
+ * {@code endpointInput} with {@link InputDecoder} (raw images, {@code .npy}, the JSON shapes of TF
+ * Serving, KServe v1/v2 and Hugging Face, Triton binary, multipart uploads), take the input at the
+ * sample's position in the batch, pre-process it when it is an image, group by tensor shape
  * and run FullGrad in batches of {@code batchSize}, render, write. A record that cannot be
  * fetched, decoded or explained is listed in the index with the reason and never stops the
  * others: one bad capture must not hide the heatmaps of the rest.
@@ -67,7 +69,7 @@ public final class SaliencyReplay {
    *
    * @param eventId the record's eventId (the key in the index)
    * @param location where it was read from, for the index
-   * @param batchItem item of a batched JSON tensor input (0 otherwise)
+   * @param batchItem the sample's position in its request's batch (0 when not batched)
    * @param record the record, null when it could not be fetched
    * @param fetchError why it could not be fetched, null when fetched
    */
@@ -123,9 +125,9 @@ public final class SaliencyReplay {
   }
 
   /**
-   * Fetches the records behind flagged samples, once per eventId (a sample flagged by several
-   * violations is replayed once), keeping the order. Fetch failures become {@link
-   * Capture#unavailable} entries.
+   * Fetches the records behind flagged samples, once per eventId and batch position (a sample
+   * flagged by several violations is replayed once; the items of one batched request each are),
+   * keeping the order. Fetch failures become {@link Capture#unavailable} entries.
    */
   public static List<Capture> fetch(List<FlaggedSample> samples, CaptureFetcher fetcher) {
     List<Capture> out = new ArrayList<>();
@@ -133,17 +135,17 @@ public final class SaliencyReplay {
     for (FlaggedSample s : samples) {
       String location = s.location() == null ? null : s.location().uri();
       String id = s.eventId() != null ? s.eventId() : "(no eventId) " + location;
-      if (!seen.add(id)) {
+      if (!seen.add(id + "#" + s.batchItem())) {
         continue;
       }
       if (s.location() == null) {
-        out.add(Capture.unavailable(id, null, "the sample has no capture location"));
+        out.add(new Capture(id, null, s.batchItem(), null, "the sample has no capture location"));
         continue;
       }
       try {
         out.add(new Capture(id, location, s.batchItem(), fetcher.fetch(s.location()), null));
       } catch (IOException | RuntimeException e) {
-        out.add(Capture.unavailable(id, location, oneLine(e)));
+        out.add(new Capture(id, location, s.batchItem(), null, oneLine(e)));
       }
     }
     return out;
@@ -161,13 +163,13 @@ public final class SaliencyReplay {
       Capture c = captures.get(i);
       done.add(null);
       if (c.fetchError() != null) {
-        done.set(i, ReplayedSample.failed(c.eventId(), c.location(), c.fetchError()));
+        done.set(i, ReplayedSample.failed(c.eventId(), c.location(), c.batchItem(), c.fetchError()));
         continue;
       }
       try {
         pending.add(decode(i, c));
       } catch (ImageDecodeException | IllegalArgumentException e) {
-        done.set(i, ReplayedSample.failed(c.eventId(), c.location(), oneLine(e)));
+        done.set(i, ReplayedSample.failed(c.eventId(), c.location(), c.batchItem(), oneLine(e)));
       }
     }
     Provenance provenance = null;
@@ -180,7 +182,7 @@ public final class SaliencyReplay {
         LOG.warn("FullGrad failed for a batch of {}: {}", batch.size(), e.getMessage());
         for (Pending p : batch) {
           Capture c = captures.get(p.index);
-          done.set(p.index, ReplayedSample.failed(c.eventId(), c.location(),
+          done.set(p.index, ReplayedSample.failed(c.eventId(), c.location(), c.batchItem(),
               "FullGrad failed: " + oneLine(e)));
         }
         continue;
@@ -218,19 +220,21 @@ public final class SaliencyReplay {
           "the captured input was truncated at capture.maxBodyBytes: raise it to replay such"
               + " inputs");
     }
-    String type = body.observedContentType() == null ? "" : body.observedContentType();
-    byte[] bytes = body.bytes();
-    boolean json =
-        CapturedBody.JSON.equals(body.encoding())
-            || type.toLowerCase(Locale.ROOT).contains("json");
-    if (json) {
-      ImageTensor t = TensorJson.parse(bytes, c.eventId());
-      int item = c.batchItem() < t.n() ? c.batchItem() : 0;
-      ImageTensor one = t.slice(item, item + 1);
+    List<DecodedInput> inputs = InputDecoder.decode(body.bytes(), body.observedContentType(), c.eventId());
+    int item = c.batchItem();
+    if (item >= inputs.size()) {
+      if (inputs.size() > 1) {
+        throw new IllegalArgumentException("prediction " + item + " of the response has no input: the request"
+            + " holds " + inputs.size() + " inputs (" + inputs.get(0).format() + ")");
+      }
+      item = 0; // one input, several outputs (e.g. a detector's list): explain the one input
+    }
+    DecodedInput input = inputs.get(item);
+    if (!input.isImage()) {
+      ImageTensor one = input.tensor();
       return new Pending(index, one.data(), one.c(), one.h(), one.w(), null);
     }
-    DecodedImage image = ImageDecoder.decode(bytes, c.eventId());
-    PreparedImage prepared = preprocessor.prepare(image);
+    PreparedImage prepared = preprocessor.prepare(input.image());
     return new Pending(
         index, prepared.chw(), prepared.channels(), prepared.height(), prepared.width(), prepared);
   }
@@ -267,7 +271,7 @@ public final class SaliencyReplay {
     ClassScore best = top.get(0);
     int target = result.targets()[k];
     float[] map = result.map(k);
-    String stem = uniqueStem(c.eventId(), fileNames);
+    String stem = uniqueStem(c.batchItem() == 0 ? c.eventId() : c.eventId() + "-" + c.batchItem(), fileNames);
     BufferedImage overlay;
     byte[] panelPng = null;
     byte[] inputPng = null;
@@ -282,10 +286,11 @@ public final class SaliencyReplay {
       panelFile = stem + "-panel.png";
       inputPng = png(original);
     } else {
-      BufferedImage black = new BufferedImage(result.w(), result.h(), BufferedImage.TYPE_INT_RGB);
-      overlay =
-          new HeatmapRenderer(1.0, HeatmapRenderer.DEFAULT_TILE_HEIGHT)
-              .overlay(black, map, result.h(), result.w(), Region.whole(result.w(), result.h()));
+      // An input that came as a tensor: draw over a rendering of the tensor itself.
+      BufferedImage picture = TensorRendering.toImage(
+          new ImageTensor(p.chw, 1, p.c, p.h, p.w), 0);
+      overlay = renderer.overlay(picture, map, result.h(), result.w(), Region.whole(result.w(), result.h()));
+      inputPng = png(picture);
     }
     return new ReplayedSample(
         c.eventId(),
@@ -301,7 +306,8 @@ public final class SaliencyReplay {
         panelFile,
         png(overlay),
         panelPng,
-        inputPng);
+        inputPng,
+        c.batchItem());
   }
 
   /** File-system and S3 safe, unique within one replay. */
@@ -355,6 +361,7 @@ public final class SaliencyReplay {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("eventId", s.eventId());
       m.put("location", s.location());
+      m.put("batchItem", s.batchItem());
       m.put("status", s.ok() ? "ok" : "failed");
       if (!s.ok()) {
         m.put("reason", s.reason());

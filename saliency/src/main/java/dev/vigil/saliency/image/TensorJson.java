@@ -44,6 +44,38 @@ public final class TensorJson {
       throw new ImageDecodeException(
           name + ": expected a nested number array [N][C][H][W] or [C][H][W] at the top level");
     }
+    Numbers numbers = numbers(root, name);
+    int[] shape = numbers.shape();
+    if (shape.length != 3 && shape.length != 4) {
+      throw new ImageDecodeException(
+          name
+              + ": expected a nested number array [N][C][H][W] or [C][H][W], found rank "
+              + shape.length
+              + " "
+              + java.util.Arrays.toString(shape));
+    }
+    float[] data = numbers.data();
+    return shape.length == 3
+        ? new ImageTensor(data, 1, shape[0], shape[1], shape[2])
+        : new ImageTensor(data, shape[0], shape[1], shape[2], shape[3]);
+  }
+
+  /**
+   * A rectangular nested number array of any rank.
+   *
+   * @param shape its dimensions
+   * @param data the values, row-major, as float32
+   * @param integral whether every value was written as an integer (pixels, not a tensor)
+   */
+  public record Numbers(int[] shape, float[] data, boolean integral) {}
+
+  /**
+   * Reads a rectangular nested number array of any rank (a JSON request's tensor).
+   *
+   * @param name the input's name for messages
+   * @throws ImageDecodeException if it is empty, too large, ragged, or holds non-numbers
+   */
+  public static Numbers numbers(JsonNode root, String name) {
     List<Integer> shape = new ArrayList<>();
     JsonNode probe = root;
     while (probe.isArray()) {
@@ -52,14 +84,6 @@ public final class TensorJson {
       }
       shape.add(probe.size());
       probe = probe.get(0);
-    }
-    if (shape.size() != 3 && shape.size() != 4) {
-      throw new ImageDecodeException(
-          name
-              + ": expected a nested number array [N][C][H][W] or [C][H][W], found rank "
-              + shape.size()
-              + " "
-              + shape);
     }
     long count = 1;
     for (int d : shape) {
@@ -70,10 +94,9 @@ public final class TensorJson {
     }
     float[] data = new float[(int) count];
     int[] cursor = {0};
-    fill(root, shape, 0, data, cursor, new StringBuilder(), name);
-    return shape.size() == 3
-        ? new ImageTensor(data, 1, shape.get(0), shape.get(1), shape.get(2))
-        : new ImageTensor(data, shape.get(0), shape.get(1), shape.get(2), shape.get(3));
+    boolean[] integral = {true};
+    fill(root, shape, 0, data, cursor, new StringBuilder(), name, integral);
+    return new Numbers(shape.stream().mapToInt(Integer::intValue).toArray(), data, integral[0]);
   }
 
   private static void fill(
@@ -83,7 +106,8 @@ public final class TensorJson {
       float[] data,
       int[] cursor,
       StringBuilder path,
-      String name) {
+      String name,
+      boolean[] integral) {
     if (depth == shape.size()) {
       if (!node.isNumber()) {
         throw new ImageDecodeException(name + ": not a number at " + path + ": " + node);
@@ -92,6 +116,7 @@ public final class TensorJson {
       if (!Double.isFinite(v)) {
         throw new ImageDecodeException(name + ": not a finite number at " + path + ": " + node);
       }
+      integral[0] &= node.isIntegralNumber();
       data[cursor[0]++] = (float) v;
       return;
     }
@@ -110,7 +135,7 @@ public final class TensorJson {
     int mark = path.length();
     for (int i = 0; i < node.size(); i++) {
       path.append('[').append(i).append(']');
-      fill(node.get(i), shape, depth + 1, data, cursor, path, name);
+      fill(node.get(i), shape, depth + 1, data, cursor, path, name, integral);
       path.setLength(mark);
     }
   }
