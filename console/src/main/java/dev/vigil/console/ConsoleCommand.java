@@ -1,6 +1,7 @@
 package dev.vigil.console;
 
 import dev.vigil.cli.support.ExitCodes;
+import dev.vigil.cli.support.StopSignal;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.monitor.MonitorRuntime;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,11 +40,11 @@ public final class ConsoleCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "HOST", description = "Overrides console.host (default 127.0.0.1).")
   String host;
 
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final StopSignal stopped = new StopSignal();
 
   /** Stops a running console (tests). */
   void stop() {
-    stopped.countDown();
+    stopped.stop();
   }
 
   @Override
@@ -59,17 +59,10 @@ public final class ConsoleCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (S3Client s3 = MonitorRuntime.s3Client(cfg.sinks().s3());
         ConsoleServer server = new ConsoleServer(cfg, s3, h, p, Clock.systemUTC())) {
-      Thread hook = new Thread(this::stop, "vigil-console-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       out.printf(Locale.ROOT, "vigil console: http://%s:%d/ (auth %s), reading s3://%s/%s%n", h, server.port(),
           cfg.console().auth().type().configName(), cfg.sinks().s3().bucket(), cfg.sinks().s3().prefix());
       out.flush();
-      stopped.await();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // the hook is running
-      }
+      stopped.await("vigil-console-shutdown", () -> { });
     }
     return ExitCodes.OK;
   }

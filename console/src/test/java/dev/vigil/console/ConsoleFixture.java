@@ -64,6 +64,8 @@ final class ConsoleFixture {
   final EmbeddedStack stack;
   final S3Client s3;
   final VigilConfig config;
+  /** The configuration file {@link #config} was read from. */
+  final Path configFile;
   final Path dir;
   final List<Window> windows = new ArrayList<>();
   final List<MonitorReport> reports = new ArrayList<>();
@@ -83,7 +85,8 @@ final class ConsoleFixture {
         .start();
     Path labels = Files.write(dir.resolve("labels.txt"), LABELS);
     Path model = TinyCnn.write(dir.resolve("tiny.onnx"), 3);
-    config = ConfigLoader.parse(yaml(labels, model), Map.of());
+    configFile = Files.writeString(dir.resolve("vigil.yaml"), yaml(labels, model));
+    config = ConfigLoader.load(configFile, Map.of());
     s3 = MonitorRuntime.s3Client(config.sinks().s3());
 
     Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
