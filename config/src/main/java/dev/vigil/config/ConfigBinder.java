@@ -28,8 +28,9 @@ final class ConfigBinder {
     MonitorConfig monitor = monitor(root.mapping("monitor"));
     SaliencyConfig saliency = saliency(root.mapping("saliency"));
     AlertsConfig alerts = alerts(root.mapping("alerts"));
+    ConsoleConfig console = console(root.mapping("console"));
     root.finish();
-    return new VigilConfig(endpoints, sinks, agent, monitor, saliency, alerts);
+    return new VigilConfig(endpoints, sinks, agent, monitor, saliency, alerts, console);
   }
 
   private static List<EndpointConfig> endpoints(Mapping root) {
@@ -245,6 +246,23 @@ final class ConfigBinder {
         m.integer("intraOpThreads", 2, 1, 256));
     m.finish();
     return config;
+  }
+
+  static ConsoleConfig console(Mapping m) {
+    String host = m.text("host", "127.0.0.1");
+    if (host.isBlank()) {
+      m.problems().add(m.path("host"), "must not be empty; write 127.0.0.1 (this machine only) or 0.0.0.0");
+    }
+    int port = m.integer("port", ConsoleConfig.DEFAULT_PORT, 0, 65535);
+    Mapping a = m.mapping("auth");
+    ConsoleConfig.Auth auth = new ConsoleConfig.Auth(
+        a.choice("type", ConsoleAuthType.NONE, ConsoleAuthType.class),
+        a.optionalText("user"),
+        a.secret("password"),
+        a.secret("token"));
+    a.finish();
+    m.finish();
+    return new ConsoleConfig(host, port, auth);
   }
 
   static AlertsConfig alerts(Mapping m) {

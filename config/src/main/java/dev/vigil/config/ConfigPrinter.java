@@ -40,6 +40,7 @@ public final class ConfigPrinter {
     root.set("monitor", monitor(config.monitor()));
     root.set("saliency", saliency(config.saliency()));
     root.set("alerts", alerts(config.alerts()));
+    root.set("console", console(config.console()));
     try {
       return YAML.writeValueAsString(root);
     } catch (JsonProcessingException e) {
@@ -190,6 +191,18 @@ public final class ConfigPrinter {
     n.put("maxEmailBytes", Units.formatSize(a.maxEmailBytes()));
     n.put("outbox", str(a.outbox()));
     n.putObject("webhook").put("url", Redaction.webhook(a.webhook().url()));
+    return n;
+  }
+
+  private static ObjectNode console(ConsoleConfig c) {
+    ObjectNode n = F.objectNode();
+    n.put("host", c.host());
+    n.put("port", c.port());
+    ObjectNode auth = n.putObject("auth");
+    auth.put("type", c.auth().type().configName());
+    auth.put("user", c.auth().user());
+    auth.put("password", c.auth().password().toString());
+    auth.put("token", c.auth().token().toString());
     return n;
   }
 

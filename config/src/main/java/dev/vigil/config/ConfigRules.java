@@ -25,6 +25,7 @@ final class ConfigRules {
     agent(c, p);
     monitor(c, p);
     alerts(c, p);
+    console(c, p);
   }
 
   private static void endpoints(VigilConfig c, Problems p) {
@@ -158,6 +159,44 @@ final class ConfigRules {
         p.add(pathOf("alerts.severityRecipients", severity), "unknown severity; must be one of "
             + String.join(", ", AlertsConfig.SEVERITIES));
       }
+    }
+  }
+
+  private static void console(VigilConfig c, Problems p) {
+    ConsoleConfig.Auth a = c.console().auth();
+    String type = "console.auth.type";
+    switch (a.type()) {
+      case NONE -> {
+        if (a.user() != null || !a.password().isEmpty() || !a.token().isEmpty()) {
+          p.addIfClean(type, "is none while credentials are set under console.auth; set type: basic (user and"
+              + " password) or type: bearer (token), or remove them", "console.auth.user",
+              "console.auth.password", "console.auth.token");
+        }
+      }
+      case BASIC -> {
+        if (a.user() == null || a.password().isEmpty()) {
+          p.addIfClean(a.user() == null ? "console.auth.user" : "console.auth.password",
+              "is required when console.auth.type is basic; set both user and password (e.g. password:"
+              + " ${CONSOLE_PASSWORD})", type);
+        }
+        if (a.user() != null && a.user().contains(":")) {
+          p.addIfClean("console.auth.user", "must not contain ':' (HTTP Basic separates user and password with it)");
+        }
+        if (!a.token().isEmpty()) {
+          p.addIfClean("console.auth.token", "is only used when console.auth.type is bearer; remove it", type);
+        }
+      }
+      case BEARER -> {
+        if (a.token().isEmpty()) {
+          p.addIfClean("console.auth.token", "is required when console.auth.type is bearer; e.g. token:"
+              + " ${CONSOLE_TOKEN}", type);
+        }
+        if (a.user() != null || !a.password().isEmpty()) {
+          p.addIfClean("console.auth.user", "user and password are only used when console.auth.type is basic;"
+              + " remove them", type);
+        }
+      }
+      default -> throw new IllegalStateException("unknown console.auth.type " + a.type());
     }
   }
 

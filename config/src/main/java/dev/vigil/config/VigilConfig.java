@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param monitor the scheduled monitor jobs
  * @param saliency FullGrad replay of flagged samples
  * @param alerts alert e-mails and webhook
+ * @param console the read-only web console
  */
 public record VigilConfig(
     List<EndpointConfig> endpoints,
@@ -21,7 +22,8 @@ public record VigilConfig(
     AgentConfig agent,
     MonitorConfig monitor,
     SaliencyConfig saliency,
-    AlertsConfig alerts) {
+    AlertsConfig alerts,
+    ConsoleConfig console) {
 
   public VigilConfig {
     endpoints = List.copyOf(endpoints);
@@ -30,6 +32,13 @@ public record VigilConfig(
     Objects.requireNonNull(monitor, "monitor");
     Objects.requireNonNull(saliency, "saliency");
     Objects.requireNonNull(alerts, "alerts");
+    Objects.requireNonNull(console, "console");
+  }
+
+  /** Without a {@code console} section: {@link ConsoleConfig#defaults()}. */
+  public VigilConfig(List<EndpointConfig> endpoints, SinksConfig sinks, AgentConfig agent, MonitorConfig monitor,
+      SaliencyConfig saliency, AlertsConfig alerts) {
+    this(endpoints, sinks, agent, monitor, saliency, alerts, ConsoleConfig.defaults());
   }
 
   /** The endpoint called {@code name}, if configured. */

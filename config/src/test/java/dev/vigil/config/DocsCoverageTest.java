@@ -33,7 +33,7 @@ class DocsCoverageTest {
   private static String relative(String path) {
     String p = path.replaceFirst("^endpoints\\[0]\\.", "");
     p = p.replaceFirst("^sinks\\.(kafka|s3)\\.", "");
-    return p.replaceFirst("^(agent|monitor|saliency|alerts)\\.", "");
+    return p.replaceFirst("^(agent|monitor|saliency|alerts|console)\\.", "");
   }
 
   private static void leaves(JsonNode node, String path, List<String> out) {

@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.cli.support.ExitCodes;
+import dev.vigil.cli.support.StopSignal;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.EndpointConfig;
 import dev.vigil.config.JobStoreType;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -64,11 +64,11 @@ final class MonitorCommand implements Callable<Integer> {
   Path reportsDir;
 
   /** Released by the shutdown hook, or by {@link #stop()} (tests). */
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final StopSignal stopped = new StopSignal();
 
   /** Stops a running scheduler ({@code call()} returns after running windows finish). */
   void stop() {
-    stopped.countDown();
+    stopped.stop();
   }
 
   @Override
@@ -97,23 +97,13 @@ final class MonitorCommand implements Callable<Integer> {
           : MonitorScheduler.Store.memory();
       try (MonitorScheduler scheduler = MonitorScheduler.create(jobs, runners, store);
           AdminServer admin = new AdminServer(m.admin().host(), m.admin().port(), registry, scheduler::isRunning)) {
-        Thread hook = new Thread(() -> {
-          scheduler.close(); // running windows finish first
-          stop();
-        }, "vigil-monitor-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         scheduler.start();
         out.printf(Locale.ROOT, "vigil monitor: %d endpoint(s) %s, schedule '%s' (cron %s, UTC), window %s..%s, "
                 + "job store %s (instance %s); metrics on http://%s:%d/metrics%n",
             jobs.size(), runners.keySet(), m.schedule(), m.cronExpression(), m.window().start(), m.window().end(),
             m.jobStore().type().configName(), scheduler.instanceId(), m.admin().host(), admin.port());
         out.flush();
-        stopped.await();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-          // the hook is running: it closes the scheduler itself
-        }
+        stopped.await("vigil-monitor-shutdown", scheduler::close); // running windows finish first
       }
     }
     return ExitCodes.OK;

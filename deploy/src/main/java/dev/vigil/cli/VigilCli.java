@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import dev.vigil.agent.AgentCommand;
 import dev.vigil.cli.support.CommandRunner;
+import dev.vigil.console.ConsoleCommand;
 import dev.vigil.demo.command.DemoCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -27,6 +28,7 @@ import picocli.CommandLine;
       BaselineCommand.class,
       InspectCommand.class,
       SaliencyCommand.class,
+      ConsoleCommand.class,
       DemoCommand.class,
     })
 public final class VigilCli implements Runnable {

@@ -13,7 +13,6 @@ import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BarRenderer;
@@ -33,6 +32,18 @@ public final class Charts {
   public static final int HEIGHT = 420;
   /** Classes drawn in the share-history chart: the ones with the highest latest share. */
   public static final int HISTORY_CLASSES = 6;
+  /**
+   * Height per class of the class-distribution chart: with many classes it grows beyond {@link
+   * #HEIGHT} rather than squeezing the names.
+   */
+  public static final int PIXELS_PER_CLASS = 22;
+  /** Share of the chart width class names may take; longer names wrap onto a second line, never "Speed lim...". */
+  static final float CLASS_NAME_WIDTH = 0.35f;
+  static final int CLASS_NAME_LINES = 2;
+
+  /** Window times in titles and axes: {@code 2026-11-22 10:00Z}, never an instant's nanoseconds. */
+  private static final java.time.format.DateTimeFormatter WHEN =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
   static {
     // Rendering must never try to open a display (servers, containers, CI).
@@ -41,8 +52,27 @@ public final class Charts {
 
   private Charts() {}
 
-  /** Top-1 class shares of the window next to the baseline's (window only without a baseline). */
+  /**
+   * Top-1 class shares of the window next to the baseline's (window only without a baseline):
+   * horizontal bars, class names in full on the left.
+   */
   public static byte[] classDistribution(MonitorReport report) {
+    JFreeChart chart = classDistributionChart(report);
+    return png(chart, WIDTH, classDistributionHeight(report));
+  }
+
+  static int classDistributionHeight(MonitorReport report) {
+    return Math.max(HEIGHT, 120 + PIXELS_PER_CLASS * report.statistics().classes().size());
+  }
+
+  /** {@code 2026-11-22 10:00Z - 11:00Z} (the end's date too when it differs). */
+  static String window(MonitorReport report) {
+    String start = WHEN.format(report.windowStart());
+    String end = WHEN.format(report.windowEnd());
+    return start + " - " + (end.substring(0, 10).equals(start.substring(0, 10)) ? end.substring(11) : end);
+  }
+
+  static JFreeChart classDistributionChart(MonitorReport report) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     if (report.comparison() != null) {
       for (BaselineComparison.ClassDelta c : report.comparison().classes()) {
@@ -55,16 +85,17 @@ public final class Charts {
       }
     }
     JFreeChart chart = ChartFactory.createBarChart(
-        "Predicted classes, " + report.endpoint() + " " + report.windowStart() + " - " + report.windowEnd(),
-        "class", "share of top-1 predictions", data, PlotOrientation.VERTICAL, true, false, false);
+        "Predicted classes, " + report.endpoint() + ", " + window(report),
+        "class", "share of top-1 predictions", data, PlotOrientation.HORIZONTAL, true, false, false);
     CategoryPlot plot = chart.getCategoryPlot();
-    plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_90);
+    plot.getDomainAxis().setMaximumCategoryLabelWidthRatio(CLASS_NAME_WIDTH);
+    plot.getDomainAxis().setMaximumCategoryLabelLines(CLASS_NAME_LINES);
     style(chart);
     BarRenderer r = (BarRenderer) plot.getRenderer();
     r.setBarPainter(new StandardBarPainter());
     r.setSeriesPaint(0, new Color(0xC0392B));
     r.setSeriesPaint(1, new Color(0x7F8C8D));
-    return png(chart);
+    return chart;
   }
 
   /** Histogram of top-1 confidences (empty chart when the format carries none). */
@@ -76,7 +107,7 @@ public final class Charts {
           String.format(Locale.ROOT, "%.2f", (double) b / bins.size()));
     }
     JFreeChart chart = ChartFactory.createBarChart(
-        "Top-1 confidence, " + report.endpoint(), "top-1 confidence (bin start)", "records",
+        "Top-1 confidence, " + report.endpoint() + ", " + window(report), "top-1 confidence (bin start)", "records",
         data, PlotOrientation.VERTICAL, false, false, false);
     style(chart);
     BarRenderer r = (BarRenderer) chart.getCategoryPlot().getRenderer();
@@ -106,8 +137,11 @@ public final class Charts {
     }
     String endpoint = recent.isEmpty() ? "" : recent.get(0).endpoint();
     JFreeChart chart = ChartFactory.createTimeSeriesChart(
-        "Class share over recent windows, " + endpoint, "window start", "share of top-1 predictions",
+        "Class share over recent windows, " + endpoint, "window start (UTC)", "share of top-1 predictions",
         data, true, false, false);
+    java.text.SimpleDateFormat axis = new java.text.SimpleDateFormat("MM-dd HH:mm", Locale.ROOT);
+    axis.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+    ((org.jfree.chart.axis.DateAxis) chart.getXYPlot().getDomainAxis()).setDateFormatOverride(axis);
     style(chart);
     return png(chart);
   }
@@ -118,9 +152,13 @@ public final class Charts {
   }
 
   private static byte[] png(JFreeChart chart) {
+    return png(chart, WIDTH, HEIGHT);
+  }
+
+  private static byte[] png(JFreeChart chart, int width, int height) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     try {
-      ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT);
+      ChartUtils.writeChartAsPNG(out, chart, width, height);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -23,8 +23,13 @@ public final class ReportKeys {
 
   /** The report folder of a window, ending in '/'. */
   public static String directory(String prefix, String endpoint, Instant start, Instant end) {
-    String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
-    return (p.isEmpty() ? "" : p + "/") + "reports/" + endpoint + "/" + HOUR.format(start) + "/"
+    return endpointDirectory(prefix, endpoint) + HOUR.format(start) + "/"
         + COMPACT.format(start) + "_" + COMPACT.format(end) + "/";
+  }
+
+  /** The folder holding every window folder of an endpoint, ending in '/' (the console lists it). */
+  public static String endpointDirectory(String prefix, String endpoint) {
+    String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+    return (p.isEmpty() ? "" : p + "/") + "reports/" + endpoint + "/";
   }
 }
