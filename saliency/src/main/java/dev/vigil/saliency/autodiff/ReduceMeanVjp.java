@@ -31,7 +31,7 @@ final class ReduceMeanVjp implements Vjp {
   }
 
   /** The reduced axes, non-negative and sorted; all of them when none are given. */
-  private static long[] axes(OpNode n, int rank) {
+  static long[] axes(OpNode n, int rank) {
     long[] axes = n.in(1).isEmpty() ? n.attrInts("axes", new long[0])
         : Tensors.toLongs(n.constantTensor(1));
     if (axes.length == 0) {
