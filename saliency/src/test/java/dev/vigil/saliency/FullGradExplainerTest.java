@@ -136,6 +136,23 @@ class FullGradExplainerTest {
   }
 
   @Test
+  void weightsSharedThroughIdentityNodesCountAsConstants() throws Exception {
+    // PyTorch's exporter shares equal initializers (unit BN scales, zero biases) through Identity nodes.
+    TinyModel m = new TinyModel(3);
+    String conv = m.node("Conv", List.of("x", m.weight(-1, 1, 4, 3, 3, 3), m.weight(-1, 1, 4)));
+    String ones = m.constant(new float[] {1, 1, 1, 1}, 4);
+    String bn = m.node("BatchNormalization", List.of(m.node("Relu", List.of(conv)), m.node("Identity", List.of(ones)),
+        m.weight(-1, 1, 4), m.weight(-1, 1, 4), m.node("Identity", List.of(ones))));
+    String logits = m.node("Flatten", List.of(m.node("GlobalAveragePool", List.of(bn))));
+    Path model = dir.resolve("shared.onnx");
+    Files.write(model, m.build(logits, 17, 3, 8, 8).toByteArray());
+    ImageTensor x = new ImageTensor(m.randomInput(3 * 64), 1, 3, 8, 8);
+    try (FullGradExplainer e = FullGradExplainer.open(model, SaliencyOptions.DEFAULTS)) {
+      assertThat(e.explain(x, new int[] {1}).maps()).hasSize(64);
+    }
+  }
+
+  @Test
   void unsupportedOpOffTheLogitsPathIsIgnored() throws Exception {
     TinyModel m = new TinyModel(3);
     String conv = m.node("Conv", List.of("x", m.weight(-1, 1, 4, 3, 3, 3), m.weight(-1, 1, 4)));
