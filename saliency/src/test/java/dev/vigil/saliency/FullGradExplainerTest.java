@@ -127,8 +127,8 @@ class FullGradExplainerTest {
     assertThat(Backpropagation.supportedOps()).containsExactly("Add", "AveragePool", "BatchNormalization", "Clip",
         "Concat", "Conv", "Div", "Dropout", "Einsum", "Erf", "Expand", "Flatten", "Gather", "Gelu", "Gemm",
         "GlobalAveragePool", "HardSigmoid", "HardSwish", "Identity", "LayerNormalization", "LeakyRelu", "LogSoftmax",
-        "MatMul", "MaxPool", "Mul", "Pad", "Pow", "ReduceL2", "ReduceMean", "Relu", "Reshape", "Sigmoid", "Slice",
-        "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Where");
+        "MatMul", "MaxPool", "Mul", "Pad", "Pow", "ReduceL2", "ReduceMean", "Relu", "Reshape", "Resize", "Sigmoid",
+        "Slice", "Softmax", "Split", "Sqrt", "Squeeze", "Sub", "Tanh", "Transpose", "Unsqueeze", "Where");
     assertThatThrownBy(() -> FullGradExplainer.open(model, SaliencyOptions.DEFAULTS).close())
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessage("cannot differentiate op Sin (node 'Sin_2') on the path from input 'x' to the logits; "

@@ -32,6 +32,7 @@ final class Derivatives {
       m.put(op, reshape);
     }
     m.put("Pad", new PadVjp());
+    m.put("Resize", new ResizeVjp());
     m.put("Transpose", new TransposeVjp());
     m.put("Concat", new ConcatVjp());
     m.put("Split", new SplitVjp());

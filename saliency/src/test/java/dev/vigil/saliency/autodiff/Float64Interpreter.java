@@ -140,6 +140,7 @@ final class Float64Interpreter {
         double count = (double) x.size() / meanSquare.size();
         yield List.of(map(meanSquare, v -> Math.sqrt(v * count)));
       }
+      case "Resize" -> List.of(resize(n, x, in.size() > 2 ? in.get(2) : null, in.size() > 3 ? in.get(3) : null));
       case "LayerNormalization" -> List.of(layerNorm(x, in.get(1), in.size() > 2 ? in.get(2) : null,
           (int) i(n, "axis", -1), f(n, "epsilon", 1e-5)));
       case "Gather" -> List.of(gather(x, in.get(1), (int) i(n, "axis", 0)));
@@ -711,6 +712,75 @@ final class Float64Interpreter {
 
   private static int[] pick(int[] idx, String letters, String subscripts) {
     return subscripts.chars().map(c -> idx[letters.indexOf(c)]).toArray();
+  }
+
+  /** Resize of the spatial axes of N x C x H x W, "nearest" or "linear", per the ONNX operator's formulas. */
+  private static T resize(NodeProto n, T x, T scales, T sizes) {
+    int[] s = x.shape();
+    int[] out = s.clone();
+    double[] scale = new double[2];
+    for (int a = 0; a < 2; a++) {
+      if (sizes != null && sizes.size() > 0) {
+        out[2 + a] = (int) sizes.v()[2 + a];
+        scale[a] = (double) out[2 + a] / s[2 + a];
+      } else {
+        scale[a] = scales.v()[2 + a];
+        out[2 + a] = (int) Math.floor(s[2 + a] * scale[a]);
+      }
+    }
+    String mode = str(n, "mode", "nearest");
+    String transform = str(n, "coordinate_transformation_mode", "half_pixel");
+    String nearest = str(n, "nearest_mode", "round_prefer_floor");
+    double[] v = new double[out[0] * out[1] * out[2] * out[3]];
+    int k = 0;
+    for (int plane = 0; plane < s[0] * s[1]; plane++) {
+      for (int oy = 0; oy < out[2]; oy++) {
+        for (int ox = 0; ox < out[3]; ox++) {
+          double sy = original(transform, oy, scale[0], s[2], out[2]);
+          double sx = original(transform, ox, scale[1], s[3], out[3]);
+          if (mode.equals("nearest")) {
+            int iy = clamp(round(nearest, sy), s[2]);
+            int ix = clamp(round(nearest, sx), s[3]);
+            v[k++] = x.v()[(plane * s[2] + iy) * s[3] + ix];
+          } else {
+            sy = Math.max(0, Math.min(s[2] - 1, sy));
+            sx = Math.max(0, Math.min(s[3] - 1, sx));
+            int y0 = (int) sy;
+            int x0 = (int) sx;
+            int y1 = Math.min(y0 + 1, s[2] - 1);
+            int x1 = Math.min(x0 + 1, s[3] - 1);
+            double fy = sy - y0;
+            double fx = sx - x0;
+            int base = plane * s[2] * s[3];
+            v[k++] = (1 - fy) * ((1 - fx) * x.v()[base + y0 * s[3] + x0] + fx * x.v()[base + y0 * s[3] + x1])
+                + fy * ((1 - fx) * x.v()[base + y1 * s[3] + x0] + fx * x.v()[base + y1 * s[3] + x1]);
+          }
+        }
+      }
+    }
+    return new T(out, v);
+  }
+
+  private static double original(String transform, int o, double scale, int in, int out) {
+    return switch (transform) {
+      case "align_corners" -> out == 1 ? 0 : o * (in - 1.0) / (out - 1.0);
+      case "asymmetric" -> o / scale;
+      case "pytorch_half_pixel" -> out > 1 ? (o + 0.5) / scale - 0.5 : 0;
+      default -> (o + 0.5) / scale - 0.5;
+    };
+  }
+
+  private static long round(String mode, double v) {
+    return switch (mode) {
+      case "floor" -> (long) Math.floor(v);
+      case "ceil" -> (long) Math.ceil(v);
+      case "round_prefer_ceil" -> Math.round(v);
+      default -> v - Math.floor(v) == 0.5 ? (long) Math.floor(v) : Math.round(v);
+    };
+  }
+
+  private static int clamp(long i, int size) {
+    return (int) Math.max(0, Math.min(size - 1, i));
   }
 
   /** erf by its Maclaurin series (|x| < 3, error ~1e-13) and 1 - erfc by continued fraction beyond. */

@@ -3,6 +3,7 @@ package dev.vigil.saliency.autodiff;
 import static dev.vigil.saliency.autodiff.GraphBuilder.attr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.InputGradient;
@@ -15,6 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -99,9 +101,10 @@ class GradientCheckTest {
 
   /**
    * A vision transformer in miniature: patch Conv, tokens with an Expand-ed summary token (Concat), LayerNormalization,
-   * multi-head attention (MatMul + Add, q and k picked by scalar Gather, q normalised by ReduceL2, v by Slice, batched MatMul of two
-   * activations, Where, Softmax, Einsum), LayerNorm written out (ReduceMean, Pow, Sqrt), Erf GELU, strided Slice
-   * and repeated-index Gather over tokens, LogSoftmax, Tanh. At opset 20 the second GELU is a Gelu node (tanh approximation).
+   * multi-head attention (MatMul + Add, q and k picked by scalar Gather, q normalised by ReduceL2, v by Slice,
+   * batched MatMul of two activations, Where, Softmax, Einsum), LayerNorm written out (ReduceMean, Pow, Sqrt), Erf
+   * GELU, strided Slice and repeated-index Gather over tokens, LogSoftmax, Tanh. At opset 20 the second GELU is a
+   * Gelu node (tanh approximation).
    */
   static ModelProto transformerNet(long opset) {
     TinyModel m = new TinyModel(5);
@@ -169,6 +172,29 @@ class GradientCheckTest {
     return m.build(m.node("Softmax", List.of(logits), attr("axis", 1)), opset, 3, 8, 8);
   }
 
+  /** Resize up and down by sizes or scales, in the modes exporters emit (F.interpolate, nn.Upsample). */
+  static ModelProto resizeNet(String mode, String transform, boolean bySizes) {
+    TinyModel m = new TinyModel(13);
+    String c = m.node("Conv", List.of("x", m.weight(-1, 1, 4, 3, 3, 3), m.weight(-0.2, 0.2, 4)),
+        attr("pads", new long[] {1, 1, 1, 1})); // [1, 4, 5, 7]
+    AttributeProto[] attributes = {attr("mode", mode), attr("coordinate_transformation_mode", transform),
+        attr("nearest_mode", "floor")};
+    String up = bySizes ? m.node("Resize", List.of(c, "", "", m.longs(1, 4, 11, 9)), attributes)
+        : m.node("Resize", List.of(c, "", m.constant(new float[] {1, 1, 2, 1.5f}, 4)), attributes);
+    String down = m.node("Resize", List.of(m.node("Sigmoid", List.of(up)), "", "", m.longs(1, 4, 3, 4)),
+        attributes);
+    String flat = m.node("Flatten", List.of(down));
+    String logits = m.node("Gemm", List.of(flat, m.weight(-1, 1, 5, 48)), attr("transB", 1));
+    return m.build(m.node("Softmax", List.of(logits), attr("axis", 1)), 17, 3, 5, 7);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"nearest, asymmetric, false", "nearest, half_pixel, true", "linear, align_corners, true",
+      "linear, half_pixel, false", "linear, pytorch_half_pixel, true", "linear, asymmetric, false"})
+  void resizeNetGradientMatchesCentralDifferences(String mode, String transform, boolean bySizes) throws Exception {
+    checkGradient(resizeNet(mode, transform, bySizes), 3, 5, 7, InputGradient.Objective.LOGIT);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {17, 20})
   void transformerNetGradientMatchesCentralDifferences(long opset) throws Exception {
@@ -200,7 +226,8 @@ class GradientCheckTest {
         .findFirst().orElseThrow().getInput(1);
     ModelProto training = TrainingGraph.build(OnnxGraph.parse(conv.toByteArray(), "conv"), List.of(gemmWeight), 4,
         12, 12);
-    for (ModelProto m : List.of(conv, shapeNet(17), training, transformerNet(20))) {
+    for (ModelProto m : List.of(conv, shapeNet(17), training, transformerNet(20),
+        resizeNet("linear", "half_pixel", true))) {
       m.getGraph().getNodeList().forEach(n -> used.add(n.getOpType()));
     }
     for (String op : Backpropagation.supportedOps()) {
