@@ -15,7 +15,7 @@ final class Derivatives {
     m.put("Conv", new ConvVjp());
     m.put("BatchNormalization", new BatchNormVjp());
     ActivationVjp activation = new ActivationVjp();
-    for (String op : List.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Sqrt")) {
+    for (String op : List.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Sqrt", "Tanh")) {
       m.put(op, activation);
     }
     ArithmeticVjp arithmetic = new ArithmeticVjp();
@@ -46,7 +46,6 @@ final class Derivatives {
     m.put("LayerNormalization", new LayerNormVjp());
     m.put("Erf", new ErfVjp());
     m.put("Gelu", new GeluVjp());
-    m.put("Tanh", new TanhVjp());
     m.put("Pow", new PowVjp());
     m.put("Einsum", new EinsumVjp());
     m.put("Gemm", new GemmVjp());

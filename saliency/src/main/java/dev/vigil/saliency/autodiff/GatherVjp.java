@@ -24,16 +24,13 @@ final class GatherVjp implements Vjp {
     long q = Tensors.numel(n.inShape(1));
     String shapeX = b.shapeOf(n.in(0));
     // dL/dY as X's rank with the index axes merged: [d_0..d_{a-1}, q, d_{a+1}..]
-    String merged = b.op("Concat", List.of(b.op("Slice", List.of(shapeX, b.longs(0), b.longs(a))), b.longs(q),
-        b.op("Slice", List.of(shapeX, b.longs(a + 1), b.longs(rank)))), GraphBuilder.attr("axis", 0));
+    String merged = b.withDimension(shapeX, a, rank, b.longs(q));
     String g = b.op("Reshape", List.of(n.gradient(0), merged));
     long[] column = new long[rank];
     Arrays.fill(column, 1);
     column[a] = q;
     String indices = b.op("Expand", List.of(b.op("Reshape", List.of(n.in(1), b.longs(column))), merged));
-    String zeros = b.op("ConstantOfShape", List.of(shapeX),
-        GraphBuilder.attr("value", Tensors.floats("zero", new float[] {0f}, 1)));
-    n.addGradient(0, b.op("ScatterElements", List.of(zeros, indices, g), GraphBuilder.attr("axis", a),
+    n.addGradient(0, b.op("ScatterElements", List.of(b.zeros(shapeX), indices, g), GraphBuilder.attr("axis", a),
         GraphBuilder.attr("reduction", "add")));
   }
 }

@@ -16,13 +16,8 @@ final class ReduceL2Vjp implements Vjp {
     if (!n.needsGradient(0)) {
       return;
     }
-    String g = n.gradient(0);
-    String y = n.out(0);
-    if (n.attrInt("keepdims", 1) == 0) {
-      String axes = b.longs(ReduceMeanVjp.axes(n, n.inShape(0).length));
-      g = b.op("Unsqueeze", List.of(g, axes));
-      y = b.op("Unsqueeze", List.of(y, axes));
-    }
+    String g = ReduceMeanVjp.withReducedAxes(n, b, n.gradient(0));
+    String y = ReduceMeanVjp.withReducedAxes(n, b, n.out(0));
     String zero = b.scalar(0f);
     String ratio = b.op("Where", List.of(b.op("Greater", List.of(y, zero)), b.op("Div", List.of(n.in(0), y)), zero));
     n.addGradient(0, b.op("Mul", List.of(g, ratio)));

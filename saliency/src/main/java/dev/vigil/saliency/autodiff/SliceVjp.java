@@ -41,11 +41,8 @@ final class SliceVjp implements Vjp {
       column[a] = -1;
       String shape = b.op("Shape", List.of(g));
       String indices = b.op("Expand", List.of(b.op("Reshape", List.of(positions, b.longs(column))), shape));
-      String widened = b.op("Concat", List.of(b.op("Slice", List.of(shape, b.longs(0), b.longs(a))), length,
-          b.op("Slice", List.of(shape, b.longs(a + 1), b.longs(rank)))), GraphBuilder.attr("axis", 0));
-      String zeros = b.op("ConstantOfShape", List.of(widened),
-          GraphBuilder.attr("value", Tensors.floats("zero", new float[] {0f}, 1)));
-      g = b.op("ScatterElements", List.of(zeros, indices, g), GraphBuilder.attr("axis", a));
+      String widened = b.zeros(b.withDimension(shape, a, rank, length));
+      g = b.op("ScatterElements", List.of(widened, indices, g), GraphBuilder.attr("axis", a));
     }
     n.addGradient(0, g);
   }

@@ -97,29 +97,8 @@ public final class FullGradGraph {
       if (!l.layout().onImage() || dfdz == null) {
         continue;
       }
-      long[] z = shapes.of(l.output());
-      long[] biasDims = new long[l.rank()];
-      java.util.Arrays.fill(biasDims, 1);
-      biasDims[l.channelAxis()] = l.bias().length;
-      String weighted = b.op("Mul", List.of(dfdz, b.constant(l.bias(), biasDims)));
-      long channels = l.bias().length;
-      long[] size = switch (l.layout()) {
-        case CHANNELS_FIRST -> new long[] {z[2], z[3]};
-        case CHANNELS_LAST -> new long[] {z[1], z[2]};
-        case TOKENS -> grid;
-        case NOT_ON_IMAGE -> throw new IllegalStateException("not on the image: " + l);
-      };
-      String part;
-      if (l.layout() == BiasLayer.Layout.CHANNELS_FIRST) {
-        part = channelSumOfP(b, weighted, channels, 1);
-      } else {
-        if (l.layout() == BiasLayer.Layout.TOKENS) { // drop the leading tokens, lay the rest on the grid
-          long leading = z[1] - grid[0] * grid[1];
-          String patches = b.op("Slice", List.of(weighted, b.longs(leading), b.longs(z[1]), b.longs(1)));
-          weighted = b.op("Reshape", List.of(patches, b.longs(0, grid[0], grid[1], channels)));
-        }
-        part = b.op("Reshape", List.of(channelSumOfP(b, weighted, channels, 3), b.longs(0, 1, size[0], size[1])));
-      }
+      long[] size = mapSize(l, shapes.of(l.output()), grid);
+      String part = onImage(b, l, dfdz, shapes.of(l.output()), grid);
       byResolution.computeIfAbsent(List.of(size[0], size[1]), k -> new ArrayList<>()).add(part);
     }
     byResolution.forEach((size, sameSize) -> {
@@ -170,6 +149,38 @@ public final class FullGradGraph {
     String summed = b.reduceSum(a, new long[] {channelAxis}, true); // [N, 1, h, w] (or [N, h, w, 1])
     String shifted = b.op("Sub", List.of(summed, b.op("Mul", List.of(m, b.scalar(channels)))));
     return b.op("Div", List.of(shifted, range));
+  }
+
+  /** Height and width of a bias layer's part of the map, before the resize. */
+  private static long[] mapSize(BiasLayer l, long[] z, long[] grid) {
+    return switch (l.layout()) {
+      case CHANNELS_FIRST -> new long[] {z[2], z[3]};
+      case CHANNELS_LAST -> new long[] {z[1], z[2]};
+      case TOKENS -> grid;
+      case NOT_ON_IMAGE -> throw new IllegalArgumentException("not on the image: " + l.node());
+    };
+  }
+
+  /**
+   * sum_c P(df/dz * b) of one bias layer as N x 1 x H x W: channels first as is; channels last summed over the last
+   * axis; tokens first cut to the patch tokens and laid on the grid (N x gh x gw x C).
+   */
+  private static String onImage(GraphBuilder b, BiasLayer l, String dfdz, long[] z, long[] grid) {
+    long channels = l.bias().length;
+    long[] biasDims = new long[l.rank()];
+    java.util.Arrays.fill(biasDims, 1);
+    biasDims[l.channelAxis()] = channels;
+    String weighted = b.op("Mul", List.of(dfdz, b.constant(l.bias(), biasDims)));
+    if (l.layout() == BiasLayer.Layout.CHANNELS_FIRST) {
+      return channelSumOfP(b, weighted, channels, 1);
+    }
+    if (l.layout() == BiasLayer.Layout.TOKENS) {
+      long leading = z[1] - grid[0] * grid[1];
+      String patches = b.op("Slice", List.of(weighted, b.longs(leading), b.longs(z[1]), b.longs(1)));
+      weighted = b.op("Reshape", List.of(patches, b.longs(0, grid[0], grid[1], channels)));
+    }
+    long[] size = mapSize(l, z, grid);
+    return b.op("Reshape", List.of(channelSumOfP(b, weighted, channels, 3), b.longs(0, 1, size[0], size[1])));
   }
 
   /** Bilinear resize with aligned corners to N x C x h x w. */
