@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# FullGrad benchmark: ResNet-18 at 224 x 224 on CPU, batch 1 and 16 (override: BATCHES="1 16 64", DEVICE=cuda).
+# FullGrad benchmark: ResNet-18 at 224 x 224 on CPU, batch 1 and 16 (override: BATCHES="1 16 64", DEVICE=cuda,
+# MODELS="resnet18 convnext_tiny vit_b_16" for the transformer figures).
 # Prints ms/image for the plain ONNX Runtime forward pass, for Vigil's FullGrad, and for FullGrad by PyTorch
-# autograd (when python3-torch is installed; it also exports the model, which is not committed).
+# autograd (when python3-torch is installed; it also exports the models, which are not committed).
 # FullGradBench exits 1 when a map is not finite, negative or all zero, or its logits differ from the forward pass.
 # Usage: bench/saliency/run.sh [--smoke]   (after the README's build)
 #   --smoke: the Java side only (ONNX Runtime, Vigil's FullGrad) on the demo model shipped in vigil.jar
@@ -16,24 +17,34 @@ if [ "$SMOKE" = 1 ]; then
   work="$(mktemp -d /tmp/vigil-saliency-bench.XXXXXX)"
   trap 'rm -rf "$work"' EXIT
   (cd "$work" && jar xf "$OLDPWD/$JAR" dev/vigil/demo/model/traffic-signs.onnx)
-  model="$work/dev/vigil/demo/model/traffic-signs.onnx"
+  models=(traffic-signs)
+  model_file() { echo "$work/dev/vigil/demo/model/traffic-signs.onnx"; }
   batches="${BATCHES:-1 4}"
   repeats=(-Drepeats="${REPEATS:-2}")
-  echo "smoke: Java side only (ONNX Runtime + Vigil's FullGrad) on the demo model from $JAR; the PyTorch reference and the ResNet-18 export (python3-torch) are not run"
+  echo "smoke: Java side only (ONNX Runtime + Vigil's FullGrad) on the demo model from $JAR; the PyTorch reference and the model exports (python3-torch) are not run"
 else
   work="${WORK:-bench/saliency/work}"
   mkdir -p "$work"
-  model="$work/resnet18.onnx"
+  read -r -a models <<< "${MODELS:-resnet18}"
+  model_file() { echo "$work/$1.onnx"; }
   batches="${BATCHES:-1 16}"
   repeats=()
   if "$python" -c "import torch, torchvision" 2>/dev/null; then
-    "$python" bench/saliency/torch_reference.py "$work" "$threads" 2>/dev/null | tee "$work/pytorch.txt"
-  elif [ ! -f "$model" ]; then
-    echo "needs $model or python3-torch + python3-torchvision to export it (apt-get install -y python3-torch python3-torchvision)" >&2
-    exit 2
+    BATCHES="$batches" "$python" bench/saliency/torch_reference.py "$work" "$threads" "${models[@]}" 2>/dev/null \
+      | tee "$work/pytorch.txt"
+  else
+    for m in "${models[@]}"; do
+      [ -f "$(model_file "$m")" ] || {
+        echo "needs $(model_file "$m") or python3-torch + python3-torchvision to export it (apt-get install -y python3-torch python3-torchvision)" >&2
+        exit 2
+      }
+    done
   fi
 fi
 
-# shellcheck disable=SC2086
-java -Xmx4g "${repeats[@]}" -cp "$JAR" bench/saliency/FullGradBench.java "$model" "$threads" "$device" $batches \
-  | tee "$work/vigil.txt"
+: > "$work/vigil.txt"
+for m in "${models[@]}"; do
+  # shellcheck disable=SC2086
+  java -Xmx8g "${repeats[@]}" -cp "$JAR" bench/saliency/FullGradBench.java "$(model_file "$m")" "$threads" "$device" $batches \
+    | sed "s/^vigil /vigil model=$m /" | tee -a "$work/vigil.txt"
+done

@@ -12,6 +12,7 @@ import java.util.List;
  *   <li>HardSigmoid(alpha, beta), Y = max(0, min(1, alpha X + beta)): f' = alpha [0 < Y < 1]
  *   <li>HardSwish, Y = X max(0, min(1, X/6 + 1/2)): f' = 0 for X < -3, 1 for X > 3, X/3 + 1/2 between
  *   <li>Sqrt: f' = 1 / (2 Y) (batch normalization written out for training divides by one)
+ *   <li>Tanh: f' = 1 - Y^2 (MaxViT's pre-logits)
  * </ul>
  * At the kinks the one-sided choice matches PyTorch's.
  */
@@ -41,6 +42,7 @@ final class ActivationVjp implements Vjp {
         yield where(b, b.op("Less", List.of(x, b.scalar(-3f))), zero, middle);
       }
       case "Sqrt" -> b.op("Div", List.of(g, b.op("Mul", List.of(y, b.scalar(2f)))));
+      case "Tanh" -> b.op("Mul", List.of(g, b.op("Sub", List.of(b.scalar(1f), b.op("Mul", List.of(y, y))))));
       default -> throw n.unsupported("not an activation");
     };
     n.addGradient(0, dLdX);

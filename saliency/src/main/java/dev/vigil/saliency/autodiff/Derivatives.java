@@ -15,7 +15,7 @@ final class Derivatives {
     m.put("Conv", new ConvVjp());
     m.put("BatchNormalization", new BatchNormVjp());
     ActivationVjp activation = new ActivationVjp();
-    for (String op : List.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Sqrt")) {
+    for (String op : List.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Sqrt", "Tanh")) {
       m.put(op, activation);
     }
     ArithmeticVjp arithmetic = new ArithmeticVjp();
@@ -26,14 +26,28 @@ final class Derivatives {
     m.put("AveragePool", new AveragePoolVjp());
     m.put("GlobalAveragePool", new GlobalAveragePoolVjp());
     m.put("ReduceMean", new ReduceMeanVjp());
+    m.put("ReduceL2", new ReduceL2Vjp());
     ReshapeVjp reshape = new ReshapeVjp();
     for (String op : List.of("Flatten", "Reshape", "Squeeze", "Unsqueeze")) {
       m.put(op, reshape);
     }
     m.put("Pad", new PadVjp());
+    m.put("Resize", new ResizeVjp());
     m.put("Transpose", new TransposeVjp());
     m.put("Concat", new ConcatVjp());
     m.put("Split", new SplitVjp());
+    m.put("Slice", new SliceVjp());
+    m.put("Gather", new GatherVjp());
+    m.put("Expand", new ExpandVjp());
+    m.put("Where", new WhereVjp());
+    SoftmaxVjp softmax = new SoftmaxVjp();
+    m.put("Softmax", softmax);
+    m.put("LogSoftmax", softmax);
+    m.put("LayerNormalization", new LayerNormVjp());
+    m.put("Erf", new ErfVjp());
+    m.put("Gelu", new GeluVjp());
+    m.put("Pow", new PowVjp());
+    m.put("Einsum", new EinsumVjp());
     m.put("Gemm", new GemmVjp());
     m.put("MatMul", new MatMulVjp());
     IdentityVjp identity = new IdentityVjp();
@@ -44,14 +58,9 @@ final class Derivatives {
 
   private Derivatives() {}
 
-  /** Supported op types, sorted; Softmax and LogSoftmax count only as the model's last op. */
+  /** Supported op types, sorted. */
   static List<String> supported() {
-    TreeMap<String, Vjp> sorted = new TreeMap<>(RULES);
-    List<String> names = new java.util.ArrayList<>(sorted.keySet());
-    names.add("LogSoftmax (last op only)");
-    names.add("Softmax (last op only)");
-    names.sort(String::compareTo);
-    return List.copyOf(names);
+    return List.copyOf(new TreeMap<>(RULES).keySet());
   }
 
   /**
@@ -63,11 +72,9 @@ final class Derivatives {
     Vjp rule = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx") ? RULES.get(node.getOpType()) : null;
     if (rule == null) {
       String op = node.getDomain().isEmpty() ? node.getOpType() : node.getDomain() + "." + node.getOpType();
-      String where = node.getOpType().equals("Softmax") || node.getOpType().equals("LogSoftmax")
-          ? " (Softmax/LogSoftmax is supported only as the model's last op)" : "";
       throw new UnsupportedOperationException(String.format(
-          "cannot differentiate op %s (node '%s') on the path from input '%s' to the logits%s; supported ops: %s",
-          op, node.getName(), graph.input(), where, String.join(", ", supported())));
+          "cannot differentiate op %s (node '%s') on the path from input '%s' to the logits; supported ops: %s",
+          op, node.getName(), graph.input(), String.join(", ", supported())));
     }
     return rule;
   }

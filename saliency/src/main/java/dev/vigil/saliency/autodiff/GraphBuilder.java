@@ -109,6 +109,17 @@ public final class GraphBuilder {
     return op("Reshape", List.of(x, shapeOf(like)));
   }
 
+  /** Float zeros of the (run-time) shape {@code shape}, an int64 1-D tensor. */
+  public String zeros(String shape) {
+    return op("ConstantOfShape", List.of(shape), attr("value", Tensors.floats("zero", new float[] {0f}, 1)));
+  }
+
+  /** {@code shape} (int64 1-D, {@code rank} entries) with entry {@code axis} replaced by 1-D {@code length}. */
+  public String withDimension(String shape, int axis, int rank, String length) {
+    return op("Concat", List.of(op("Slice", List.of(shape, longs(0), longs(axis))), length,
+        op("Slice", List.of(shape, longs(axis + 1), longs(rank)))), attr("axis", 0));
+  }
+
   /** ReduceSum over {@code axes}. */
   public String reduceSum(String x, long[] axes, boolean keepDims) {
     return reduce("ReduceSum", 13, x, axes, keepDims);

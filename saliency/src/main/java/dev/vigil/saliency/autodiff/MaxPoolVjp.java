@@ -31,8 +31,7 @@ final class MaxPoolVjp implements Vjp {
     }
     String x = n.in(0);
     String numel = b.op("Reshape", List.of(b.op("Size", List.of(x)), b.longs(1)));
-    String zeros = b.op("ConstantOfShape", List.of(numel),
-        GraphBuilder.attr("value", Tensors.floats("zero", new float[] {0f}, 1)));
+    String zeros = b.zeros(numel);
     String flatIndices = b.op("Reshape", List.of(n.out(1), b.longs(-1)));
     String flatGradient = b.op("Reshape", List.of(n.gradient(0), b.longs(-1)));
     String scattered = b.op("ScatterElements", List.of(zeros, flatIndices, flatGradient),

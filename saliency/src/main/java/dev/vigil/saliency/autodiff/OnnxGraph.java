@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * An ONNX image classifier prepared for differentiation.
  *
- * <p>Preparation keeps the forward semantics and changes only the form: Constant nodes become initializers;
+ * <p>Preparation keeps the forward semantics and changes only the form: Constant nodes, and Identity nodes of
+ * initializers (PyTorch shares equal weights so), become initializers;
  * the opset is raised to at least {@link #MIN_TARGET_OPSET} (ScatterElements reduction "add", needed by the
  * MaxPool gradient, exists from opset 16), moving the attributes that became inputs (Squeeze, Unsqueeze, Split
  * and ReduceSum at opset 13) into inputs; Dropout becomes Identity (inference); a final Softmax or LogSoftmax is
@@ -175,11 +176,22 @@ public final class OnnxGraph {
 
     GraphProto.Builder b = g.toBuilder().clearNode().clearValueInfo();
     List<NodeProto> nodes = new ArrayList<>();
+    Map<String, TensorProto> constants = new HashMap<>();
+    g.getInitializerList().forEach(t -> constants.put(t.getName(), t));
     for (NodeProto n : g.getNodeList()) {
       if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
         nodes.add(n); // left as is; fails as unsupported if it lies on the gradient path
       } else if (n.getOpType().equals("Constant")) {
-        b.addInitializer(constantValue(n, source));
+        TensorProto t = constantValue(n, source);
+        b.addInitializer(t);
+        constants.put(t.getName(), t);
+      } else if (n.getOpType().equals("Identity") && constants.containsKey(n.getInput(0))
+          && !n.getOutput(0).equals(output)) {
+        // PyTorch's exporter shares equal weights (zero biases, unit LayerNorm scales) through Identity nodes;
+        // as initializers again they count as constants (BatchNormalization, bias layers).
+        TensorProto t = constants.get(n.getInput(0)).toBuilder().setName(n.getOutput(0)).build();
+        b.addInitializer(t);
+        constants.put(t.getName(), t);
       } else if (n.getOpType().equals("Dropout")) {
         // Inference: Dropout is the identity (its mask output, if any, is never used by classifiers).
         nodes.add(NodeProto.newBuilder().setName(n.getName()).setOpType("Identity").addInput(n.getInput(0))

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Pad (mode "constant", non-negative pads): Y embeds X at offset p_begin, so dL/dX is the window of dL/dY at
- * [p_begin, p_begin + shape(X)) on every padded axis (PyTorch exports AvgPool2d this way).
+ * [p_begin, p_begin + shape(X)) on every padded axis (PyTorch exports AvgPool2d this way). Constant pads give a
+ * static Slice; pads computed from shapes are read at run time.
  */
 final class PadVjp implements Vjp {
 
@@ -17,9 +18,16 @@ final class PadVjp implements Vjp {
     if (!n.in(3).isEmpty()) {
       throw n.unsupported("the axes input is not supported");
     }
-    long[] pads = Tensors.toLongs(n.constantTensor(1));
     long[] x = n.inShape(0);
     int r = x.length;
+    if (n.needsGradient(1) || n.needsGradient(2)) {
+      throw n.unsupported("pads or a value computed from the input are not supported");
+    }
+    if (!n.isConstant(1)) {
+      n.addGradient(0, computedPadsWindow(n, b, r));
+      return;
+    }
+    long[] pads = Tensors.toLongs(n.constantTensor(1));
     List<Long> axes = new ArrayList<>();
     List<Long> starts = new ArrayList<>();
     List<Long> ends = new ArrayList<>();
@@ -42,6 +50,20 @@ final class PadVjp implements Vjp {
     }
     n.addGradient(0, b.op("Slice", List.of(n.gradient(0), b.longs(unbox(starts)), b.longs(unbox(ends)),
         b.longs(unbox(axes)))));
+  }
+
+  /**
+   * Pads computed at run time (Swin pads H and W up to a multiple of its window from shape arithmetic): the window
+   * of dL/dY from p_begin to p_begin + shape(X) on every axis, read from the pads tensor itself.
+   */
+  private static String computedPadsWindow(OpNode n, GraphBuilder b, int r) {
+    String begin = b.op("Slice", List.of(n.in(1), b.longs(0), b.longs(r)));
+    String end = b.op("Add", List.of(begin, b.shapeOf(n.in(0))));
+    long[] axes = new long[r];
+    for (int a = 0; a < r; a++) {
+      axes[a] = a;
+    }
+    return b.op("Slice", List.of(n.gradient(0), begin, end, b.longs(axes)));
   }
 
   private static long[] unbox(List<Long> v) {

@@ -18,16 +18,20 @@ final class ReduceMeanVjp implements Vjp {
     if (!n.needsGradient(0)) {
       return;
     }
-    String g = n.gradient(0);
-    int rank = n.inShape(0).length;
-    if (n.attrInt("keepdims", 1) == 0) {
-      g = b.op("Unsqueeze", List.of(g, b.longs(axes(n, rank)))); // back to rank r with ones at the reduced axes
-    }
+    String g = withReducedAxes(n, b, n.gradient(0));
     String spread = b.op("Expand", List.of(g, b.shapeOf(n.in(0))));
     // m at run time: the batch axis may be among the reduced ones.
     String m = b.op("Div", List.of(b.op("Size", List.of(n.in(0))), b.op("Size", List.of(n.out(0)))));
     String mFloat = b.op("Cast", List.of(m), GraphBuilder.attr("to", TensorProto.DataType.FLOAT.getNumber()));
     n.addGradient(0, b.op("Div", List.of(spread, mFloat)));
+  }
+
+  /** {@code t}, shaped like the node's output, back at rank r with ones at the reduced axes (keepdims=0). */
+  static String withReducedAxes(OpNode n, GraphBuilder b, String t) {
+    if (n.attrInt("keepdims", 1) != 0) {
+      return t;
+    }
+    return b.op("Unsqueeze", List.of(t, b.longs(axes(n, n.inShape(0).length))));
   }
 
   /** The reduced axes, non-negative and sorted; all of them when none are given. */

@@ -21,8 +21,7 @@ final class SplitVjp implements Vjp {
     for (int i = 0; i < n.outputCount(); i++) {
       String g = n.gradient(i);
       if (g == null) {
-        g = b.op("ConstantOfShape", List.of(b.shapeOf(n.out(i))),
-            GraphBuilder.attr("value", Tensors.floats("zero", new float[] {0f}, 1)));
+        g = b.zeros(b.shapeOf(n.out(i)));
       }
       parts.add(g);
     }

@@ -2,8 +2,8 @@
  * Reverse-mode differentiation of ONNX graphs, written as ONNX nodes.
  *
  * <p>ONNX Runtime's inference build computes no gradients, so the backward pass is appended to the model itself:
- * {@link dev.vigil.saliency.autodiff.OnnxGraph} reads and normalises a classifier (Constant nodes to initializers,
- * opset raised to 17 where ScatterElements can add, final Softmax dropped), {@link
+ * {@link dev.vigil.saliency.autodiff.OnnxGraph} reads and normalises a classifier (Constant nodes and Identity nodes
+ * of initializers to initializers, opset raised to 17 where ScatterElements can add, final Softmax dropped), {@link
  * dev.vigil.saliency.autodiff.TensorShapes} finds every static shape with one probe run, and {@link
  * dev.vigil.saliency.autodiff.Backpropagation} sweeps the nodes in reverse, asking one small rule per op (a
  * {@code Vjp}: {@code ConvVjp}, {@code MaxPoolVjp}, ...) to emit dL/dX = J^T dL/dY. The batch dimension stays free:

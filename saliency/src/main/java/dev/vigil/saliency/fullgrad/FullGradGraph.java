@@ -22,14 +22,17 @@ import java.util.Map;
  * f(x) = sum(df/dx * x) + sum over bias layers l of sum(df/dz_l * b_l) for piecewise-linear nets
  * (completeness). The saliency map aggregates the parts, as the paper's reference implementation does:
  * <pre>
- *   map = sum_c P(df/dx * x) + sum over rank-4 bias layers l of Resize_HxW(sum_c P(df/dz_l * b_l))
+ *   map = sum_c P(df/dx * x) + sum over bias layers l on the image of Resize_HxW(sum_c P(df/dz_l * b_l))
  *   P(t) = u / (max(u) + 1e-6) with u = |t| - min(|t|), min and max over C x H x W of each image
  * </pre>
  * The channel sum of P is taken algebraically on the single-channel map ({@code channelSumOfP}).
  * Resize is bilinear with aligned corners; being linear and the same for every channel it commutes with the
  * channel sum and with the sum over layers of one resolution, so those sums come first (one Resize per
- * resolution). Conv biases, BN implicit biases (after folding BN
- * into a preceding Conv) and nothing else count; fully connected biases enter completeness only.
+ * resolution). Which layers count and how each lies on the image is {@link BiasLayers}' rule (saliency/README.md,
+ * "Bias layers"): Conv biases and BN implicit biases (after folding BN into a preceding Conv) on N x C x H x W;
+ * LayerNormalization and Linear (MatMul + Add) biases on channels-last N x H x W x C (ConvNeXt, Swin), with the
+ * channels moved first; the same on N x T x C tokens (ViT) after dropping the leading class/distillation tokens
+ * and laying the rest on the patch grid. Fully connected biases enter completeness only.
  */
 public final class FullGradGraph {
 
@@ -79,24 +82,24 @@ public final class FullGradGraph {
     String t = b.op("Identity", List.of(Seeds.target(b, graph.logits(), TARGET_REQUEST)));
     String seed = Seeds.oneHot(b, t, logitsShape[1]);
     Backpropagation bp = Backpropagation.run(graph, shapes, b, seed);
-    List<BiasLayer> layers = BiasLayers.find(graph, shapes);
+    long[] grid = BiasLayers.patchGrid(graph, shapes);
+    List<BiasLayer> layers = BiasLayers.find(graph, shapes, grid, h, w);
 
     List<String> parts = new ArrayList<>();
     String dfdx = bp.gradientOf(x);
     if (dfdx != null) {
-      parts.add(channelSumOfP(b, b.op("Mul", List.of(dfdx, x)), shapes.of(x)[1]));
+      parts.add(channelSumOfP(b, b.op("Mul", List.of(dfdx, x)), shapes.of(x)[1], 1));
     }
     // Resize is linear, so the parts of all layers at one resolution are summed first and resized once.
     Map<List<Long>, List<String>> byResolution = new LinkedHashMap<>();
     for (BiasLayer l : layers) {
       String dfdz = bp.gradientOf(l.output());
-      if (l.rank() != 4 || dfdz == null) {
+      if (!l.layout().onImage() || dfdz == null) {
         continue;
       }
-      long[] z = shapes.of(l.output());
-      String bias = b.constant(l.bias(), 1, l.bias().length, 1, 1);
-      byResolution.computeIfAbsent(List.of(z[2], z[3]), k -> new ArrayList<>())
-          .add(channelSumOfP(b, b.op("Mul", List.of(dfdz, bias)), z[1]));
+      long[] size = mapSize(l, shapes.of(l.output()), grid);
+      String part = onImage(b, l, dfdz, shapes.of(l.output()), grid);
+      byResolution.computeIfAbsent(List.of(size[0], size[1]), k -> new ArrayList<>()).add(part);
     }
     byResolution.forEach((size, sameSize) -> {
       String summed = sameSize.size() == 1 ? sameSize.get(0) : b.op("Sum", sameSize);
@@ -132,20 +135,52 @@ public final class FullGradGraph {
   }
 
   /**
-   * sum_c P(t) per image. With a = |t|, m = min(a) and M = max(a) over C x H x W, P(t) = (a - m) / (M - m + 1e-6)
+   * sum_c P(t) per image, c along {@code channelAxis}. With a = |t|, m = min(a) and M = max(a) over C x H x W, P(t) = (a - m) / (M - m + 1e-6)
    * (the reference's max(a - m) is M - m), so sum_c P(t) = (sum_c a - C m) / (M - m + 1e-6): three reductions of
    * a and the rest on the single-channel map, instead of several passes over every layer output.
    */
-  private static String channelSumOfP(GraphBuilder b, String t, long channels) {
+  private static String channelSumOfP(GraphBuilder b, String t, long channels, long channelAxis) {
     String a = b.op("Abs", List.of(t)); // [N, C, h, w]
     String flat = b.op("Reshape", List.of(a, b.longs(0, -1))); // [N, C*h*w]: a contiguous reduction per image
     String nOnes = b.longs(0, 1, 1, 1);
     String m = b.op("Reshape", List.of(b.reduceMin(flat, new long[] {1}, true), nOnes)); // [N, 1, 1, 1]
     String max = b.op("Reshape", List.of(b.reduceMax(flat, new long[] {1}, true), nOnes));
     String range = b.op("Add", List.of(b.op("Sub", List.of(max, m)), b.scalar(EPSILON)));
-    String summed = b.reduceSum(a, new long[] {1}, true); // [N, 1, h, w]
+    String summed = b.reduceSum(a, new long[] {channelAxis}, true); // [N, 1, h, w] (or [N, h, w, 1])
     String shifted = b.op("Sub", List.of(summed, b.op("Mul", List.of(m, b.scalar(channels)))));
     return b.op("Div", List.of(shifted, range));
+  }
+
+  /** Height and width of a bias layer's part of the map, before the resize. */
+  private static long[] mapSize(BiasLayer l, long[] z, long[] grid) {
+    return switch (l.layout()) {
+      case CHANNELS_FIRST -> new long[] {z[2], z[3]};
+      case CHANNELS_LAST -> new long[] {z[1], z[2]};
+      case TOKENS -> grid;
+      case NOT_ON_IMAGE -> throw new IllegalArgumentException("not on the image: " + l.node());
+    };
+  }
+
+  /**
+   * sum_c P(df/dz * b) of one bias layer as N x 1 x H x W: channels first as is; channels last summed over the last
+   * axis; tokens first cut to the patch tokens and laid on the grid (N x gh x gw x C).
+   */
+  private static String onImage(GraphBuilder b, BiasLayer l, String dfdz, long[] z, long[] grid) {
+    long channels = l.bias().length;
+    long[] biasDims = new long[l.rank()];
+    java.util.Arrays.fill(biasDims, 1);
+    biasDims[l.channelAxis()] = channels;
+    String weighted = b.op("Mul", List.of(dfdz, b.constant(l.bias(), biasDims)));
+    if (l.layout() == BiasLayer.Layout.CHANNELS_FIRST) {
+      return channelSumOfP(b, weighted, channels, 1);
+    }
+    if (l.layout() == BiasLayer.Layout.TOKENS) {
+      long leading = z[1] - grid[0] * grid[1];
+      String patches = b.op("Slice", List.of(weighted, b.longs(leading), b.longs(z[1]), b.longs(1)));
+      weighted = b.op("Reshape", List.of(patches, b.longs(0, grid[0], grid[1], channels)));
+    }
+    long[] size = mapSize(l, z, grid);
+    return b.op("Reshape", List.of(channelSumOfP(b, weighted, channels, 3), b.longs(0, 1, size[0], size[1])));
   }
 
   /** Bilinear resize with aligned corners to N x C x h x w. */

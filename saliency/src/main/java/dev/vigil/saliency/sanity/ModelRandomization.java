@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * still are to the original maps. A method whose maps stay similar while the model is destroyed
  * explains the input, not the model; FullGrad's rank correlation should fall towards 0.
  *
- * <p>Layers are the nodes that carry float32 initializers: Conv, ConvTranspose, Gemm, MatMul
- * (weights and bias) and BatchNormalization (scale and bias, not the running statistics), in
+ * <p>Layers are the nodes that carry float32 initializers: Conv, ConvTranspose, Gemm, MatMul, Einsum
+ * (weights and bias), BatchNormalization (scale and bias, not the running statistics) and
+ * LayerNormalization (scale and bias; transformers), in
  * reverse graph order (ONNX graphs are topologically sorted). Each randomised tensor is drawn
  * from a Gaussian with the trained tensor's own mean and standard deviation (the original
  * initialiser is unknown, so its scale is kept), from a {@link SplittableRandom} seeded by
@@ -49,7 +50,7 @@ public final class ModelRandomization {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRandomization.class);
 
   private static final Set<String> WEIGHTED =
-      Set.of("Conv", "ConvTranspose", "Gemm", "MatMul", "BatchNormalization");
+      Set.of("Conv", "ConvTranspose", "Gemm", "MatMul", "BatchNormalization", "LayerNormalization", "Einsum");
 
   /**
    * A layer that can be re-randomised.

@@ -120,7 +120,34 @@ final class Float64Interpreter {
       case "Gemm" -> List.of(gemm(n, x, in.get(1), in.size() > 2 ? in.get(2) : null));
       case "MatMul" -> List.of(matmul(x, in.get(1)));
       case "Pad" -> List.of(pad(x, in.get(1), in.size() > 2 && in.get(2) != null ? in.get(2).v()[0] : 0));
-      case "Softmax", "LogSoftmax" -> List.of(softmax(x, n.getOpType().equals("LogSoftmax")));
+      case "Softmax", "LogSoftmax" -> List.of(softmax(x, (int) i(n, "axis", -1), n.getOpType().equals("LogSoftmax")));
+      case "Sqrt" -> List.of(map(x, Math::sqrt));
+      case "Greater" -> List.of(broadcast(x, in.get(1), (a, b) -> a > b ? 1 : 0));
+      case "Erf" -> List.of(map(x, Float64Interpreter::erf));
+      case "Tanh" -> List.of(map(x, Math::tanh));
+      case "Gelu" -> List.of(map(x, str(n, "approximate", "none").equals("tanh")
+          ? v -> 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)))
+          : v -> 0.5 * v * (1 + erf(v / Math.sqrt(2)))));
+      case "Pow" -> List.of(broadcast(x, in.get(1), Math::pow));
+      case "Expand" -> List.of(broadcast(x, new T(Arrays.stream(in.get(1).v()).mapToInt(d -> (int) d).toArray(),
+          filled((int) Arrays.stream(in.get(1).v()).reduce(1, (p, q) -> p * q), 0)), Double::sum));
+      case "Where" -> List.of(where(x, in.get(1), in.get(2)));
+      case "ReduceMean" -> List.of(reduceMean(x, in.size() > 1 ? longs(in.get(1)) : ints(n, "axes"),
+          i(n, "keepdims", 1) == 1));
+      case "ReduceL2" -> {
+        T meanSquare = reduceMean(map(x, v -> v * v), in.size() > 1 ? longs(in.get(1)) : ints(n, "axes"),
+            i(n, "keepdims", 1) == 1);
+        double count = (double) x.size() / meanSquare.size();
+        yield List.of(map(meanSquare, v -> Math.sqrt(v * count)));
+      }
+      case "Resize" -> List.of(resize(n, x, in.size() > 2 ? in.get(2) : null, in.size() > 3 ? in.get(3) : null));
+      case "LayerNormalization" -> List.of(layerNorm(x, in.get(1), in.size() > 2 ? in.get(2) : null,
+          (int) i(n, "axis", -1), f(n, "epsilon", 1e-5)));
+      case "Gather" -> List.of(gather(x, in.get(1), (int) i(n, "axis", 0)));
+      case "Slice" -> List.of(slice(x, longs(in.get(1)), longs(in.get(2)),
+          in.size() > 3 && in.get(3) != null ? longs(in.get(3)) : null,
+          in.size() > 4 && in.get(4) != null ? longs(in.get(4)) : null));
+      case "Einsum" -> List.of(einsum(str(n, "equation", ""), in.get(0), in.get(1)));
       default -> throw new IllegalArgumentException("interpreter lacks " + n.getOpType());
     };
   }
@@ -470,22 +497,310 @@ final class Float64Interpreter {
     return c == null ? y : broadcast(y, map(c, z -> beta * z), Double::sum);
   }
 
+  /** MatMul of rank 2 and up; batch axes broadcast. */
   private static T matmul(T a, T b) {
-    if (a.shape().length != 2 || b.shape().length != 2) {
-      throw new IllegalArgumentException("interpreter MatMul is rank 2 only");
+    int ra = a.shape().length;
+    int rb = b.shape().length;
+    int m = a.shape()[ra - 2];
+    int k = a.shape()[ra - 1];
+    int p = b.shape()[rb - 1];
+    int r = Math.max(ra, rb);
+    int[] batchA = pad(Arrays.copyOf(a.shape(), ra - 2), r - 2);
+    int[] batchB = pad(Arrays.copyOf(b.shape(), rb - 2), r - 2);
+    int[] batch = new int[r - 2];
+    for (int d = 0; d < batch.length; d++) {
+      batch[d] = Math.max(batchA[d], batchB[d]);
     }
-    int m = a.shape()[0];
-    int k = a.shape()[1];
-    int p = b.shape()[1];
-    double[] v = new double[m * p];
-    for (int i = 0; i < m; i++) {
-      for (int j = 0; j < p; j++) {
-        for (int q = 0; q < k; q++) {
-          v[i * p + j] += a.v()[i * k + q] * b.v()[q * p + j];
+    int count = Arrays.stream(batch).reduce(1, (x, y) -> x * y);
+    double[] v = new double[count * m * p];
+    int[] idx = new int[batch.length];
+    for (int n = 0; n < count; n++) {
+      unravel(n, batch, idx);
+      int offA = 0;
+      int offB = 0;
+      for (int d = 0; d < batch.length; d++) {
+        offA = offA * batchA[d] + (batchA[d] == 1 ? 0 : idx[d]);
+        offB = offB * batchB[d] + (batchB[d] == 1 ? 0 : idx[d]);
+      }
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < p; j++) {
+          double acc = 0;
+          for (int q = 0; q < k; q++) {
+            acc += a.v()[offA * m * k + i * k + q] * b.v()[offB * k * p + q * p + j];
+          }
+          v[(n * m + i) * p + j] = acc;
         }
       }
     }
-    return new T(new int[] {m, p}, v);
+    int[] shape = Arrays.copyOf(batch, r);
+    shape[r - 2] = m;
+    shape[r - 1] = p;
+    return new T(shape, v);
+  }
+
+  private static void unravel(int flat, int[] shape, int[] idx) {
+    for (int d = shape.length - 1; d >= 0; d--) {
+      idx[d] = flat % shape[d];
+      flat /= shape[d];
+    }
+  }
+
+  private static int flatIndex(int[] idx, int[] shape) {
+    int f = 0;
+    for (int d = 0; d < shape.length; d++) {
+      f = f * shape[d] + idx[d];
+    }
+    return f;
+  }
+
+  private static double[] filled(int n, double value) {
+    double[] v = new double[n];
+    Arrays.fill(v, value);
+    return v;
+  }
+
+  private static long[] longs(T t) {
+    return Arrays.stream(t.v()).mapToLong(d -> (long) d).toArray();
+  }
+
+  private static T where(T c, T a, T b) {
+    T full = broadcast(broadcast(a, b, (p, q) -> 0), c, (p, q) -> q); // condition at the output shape
+    T av = broadcast(a, full, (p, q) -> p);
+    T bv = broadcast(b, full, (p, q) -> p);
+    double[] v = new double[full.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = full.v()[i] != 0 ? av.v()[i] : bv.v()[i];
+    }
+    return new T(full.shape(), v);
+  }
+
+  private static T reduceMean(T x, long[] axes, boolean keep) {
+    int r = x.shape().length;
+    boolean[] reduced = new boolean[r];
+    if (axes == null || axes.length == 0) {
+      Arrays.fill(reduced, true);
+    } else {
+      for (long a : axes) {
+        reduced[(int) (a < 0 ? a + r : a)] = true;
+      }
+    }
+    int[] kept = x.shape().clone();
+    for (int d = 0; d < r; d++) {
+      kept[d] = reduced[d] ? 1 : kept[d];
+    }
+    double[] v = new double[Arrays.stream(kept).reduce(1, (p, q) -> p * q)];
+    int[] idx = new int[r];
+    int[] to = new int[r];
+    for (int flat = 0; flat < x.size(); flat++) {
+      unravel(flat, x.shape(), idx);
+      for (int d = 0; d < r; d++) {
+        to[d] = reduced[d] ? 0 : idx[d];
+      }
+      v[flatIndex(to, kept)] += x.v()[flat] * v.length / x.size();
+    }
+    int[] dropped = java.util.stream.IntStream.range(0, r).filter(d -> !reduced[d]).map(d -> kept[d]).toArray();
+    return new T(keep ? kept : dropped, v);
+  }
+
+  private static T layerNorm(T x, T scale, T bias, int axis, double eps) {
+    int r = x.shape().length;
+    int a = axis < 0 ? axis + r : axis;
+    int inner = 1;
+    for (int d = a; d < r; d++) {
+      inner *= x.shape()[d];
+    }
+    double[] v = new double[x.size()];
+    for (int row = 0; row < x.size() / inner; row++) {
+      double mu = 0;
+      for (int j = 0; j < inner; j++) {
+        mu += x.v()[row * inner + j] / inner;
+      }
+      double var = 0;
+      for (int j = 0; j < inner; j++) {
+        double dev = x.v()[row * inner + j] - mu;
+        var += dev * dev / inner;
+      }
+      for (int j = 0; j < inner; j++) {
+        double xHat = (x.v()[row * inner + j] - mu) / Math.sqrt(var + eps);
+        v[row * inner + j] = xHat * scale.v()[j % scale.size()] + (bias == null ? 0 : bias.v()[j % bias.size()]);
+      }
+    }
+    return new T(x.shape(), v);
+  }
+
+  private static T gather(T x, T indices, int axis) {
+    int r = x.shape().length;
+    int a = axis < 0 ? axis + r : axis;
+    int outer = 1;
+    for (int d = 0; d < a; d++) {
+      outer *= x.shape()[d];
+    }
+    int len = x.shape()[a];
+    int inner = x.size() / outer / len;
+    int q = indices.size();
+    double[] v = new double[outer * q * inner];
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < q; j++) {
+        int k = (int) indices.v()[j];
+        k = k < 0 ? k + len : k;
+        System.arraycopy(x.v(), (o * len + k) * inner, v, (o * q + j) * inner, inner);
+      }
+    }
+    int[] shape = new int[r - 1 + indices.shape().length];
+    System.arraycopy(x.shape(), 0, shape, 0, a);
+    System.arraycopy(indices.shape(), 0, shape, a, indices.shape().length);
+    System.arraycopy(x.shape(), a + 1, shape, a + indices.shape().length, r - a - 1);
+    return new T(shape, v);
+  }
+
+  /** Slice with positive steps. */
+  private static T slice(T x, long[] starts, long[] ends, long[] axes, long[] steps) {
+    int r = x.shape().length;
+    int[] start = new int[r];
+    int[] step = new int[r];
+    int[] out = x.shape().clone();
+    Arrays.fill(step, 1);
+    for (int i = 0; i < starts.length; i++) {
+      int a = (int) (axes == null ? i : axes[i] < 0 ? axes[i] + r : axes[i]);
+      int len = x.shape()[a];
+      long s = starts[i] < 0 ? starts[i] + len : starts[i];
+      long e = ends[i] < 0 ? ends[i] + len : ends[i];
+      s = Math.max(0, Math.min(len, s));
+      e = Math.max(0, Math.min(len, e));
+      int k = steps == null ? 1 : (int) steps[i];
+      start[a] = (int) s;
+      step[a] = k;
+      out[a] = (int) Math.max(0, (e - s + k - 1) / k);
+    }
+    double[] v = new double[Arrays.stream(out).reduce(1, (p, q) -> p * q)];
+    int[] idx = new int[r];
+    int[] src = new int[r];
+    for (int flat = 0; flat < v.length; flat++) {
+      unravel(flat, out, idx);
+      for (int d = 0; d < r; d++) {
+        src[d] = start[d] + idx[d] * step[d];
+      }
+      v[flat] = x.v()[flatIndex(src, x.shape())];
+    }
+    return new T(out, v);
+  }
+
+  /** Einsum of two operands with an explicit output, by brute force over every letter. */
+  private static T einsum(String equation, T a, T b) {
+    String[] sides = equation.replace(" ", "").split("->");
+    String[] ops = sides[0].split(",");
+    String letters = (ops[0] + ops[1]).chars().distinct()
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    int[] size = new int[letters.length()];
+    for (int i = 0; i < ops[0].length(); i++) {
+      size[letters.indexOf(ops[0].charAt(i))] = a.shape()[i];
+    }
+    for (int i = 0; i < ops[1].length(); i++) {
+      size[letters.indexOf(ops[1].charAt(i))] = b.shape()[i];
+    }
+    int[] outShape = sides[1].chars().map(c -> size[letters.indexOf(c)]).toArray();
+    double[] v = new double[Arrays.stream(outShape).reduce(1, (p, q) -> p * q)];
+    int total = Arrays.stream(size).reduce(1, (p, q) -> p * q);
+    int[] idx = new int[size.length];
+    for (int flat = 0; flat < total; flat++) {
+      unravel(flat, size, idx);
+      v[flatIndex(pick(idx, letters, sides[1]), outShape)] += a.v()[flatIndex(pick(idx, letters, ops[0]), a.shape())]
+          * b.v()[flatIndex(pick(idx, letters, ops[1]), b.shape())];
+    }
+    return new T(outShape, v);
+  }
+
+  private static int[] pick(int[] idx, String letters, String subscripts) {
+    return subscripts.chars().map(c -> idx[letters.indexOf(c)]).toArray();
+  }
+
+  /** Resize of the spatial axes of N x C x H x W, "nearest" or "linear", per the ONNX operator's formulas. */
+  private static T resize(NodeProto n, T x, T scales, T sizes) {
+    int[] s = x.shape();
+    int[] out = s.clone();
+    double[] scale = new double[2];
+    for (int a = 0; a < 2; a++) {
+      if (sizes != null && sizes.size() > 0) {
+        out[2 + a] = (int) sizes.v()[2 + a];
+        scale[a] = (double) out[2 + a] / s[2 + a];
+      } else {
+        scale[a] = scales.v()[2 + a];
+        out[2 + a] = (int) Math.floor(s[2 + a] * scale[a]);
+      }
+    }
+    String mode = str(n, "mode", "nearest");
+    String transform = str(n, "coordinate_transformation_mode", "half_pixel");
+    String nearest = str(n, "nearest_mode", "round_prefer_floor");
+    double[] v = new double[out[0] * out[1] * out[2] * out[3]];
+    int k = 0;
+    for (int plane = 0; plane < s[0] * s[1]; plane++) {
+      for (int oy = 0; oy < out[2]; oy++) {
+        for (int ox = 0; ox < out[3]; ox++) {
+          double sy = original(transform, oy, scale[0], s[2], out[2]);
+          double sx = original(transform, ox, scale[1], s[3], out[3]);
+          if (mode.equals("nearest")) {
+            int iy = clamp(round(nearest, sy), s[2]);
+            int ix = clamp(round(nearest, sx), s[3]);
+            v[k++] = x.v()[(plane * s[2] + iy) * s[3] + ix];
+          } else {
+            sy = Math.max(0, Math.min(s[2] - 1, sy));
+            sx = Math.max(0, Math.min(s[3] - 1, sx));
+            int y0 = (int) sy;
+            int x0 = (int) sx;
+            int y1 = Math.min(y0 + 1, s[2] - 1);
+            int x1 = Math.min(x0 + 1, s[3] - 1);
+            double fy = sy - y0;
+            double fx = sx - x0;
+            int base = plane * s[2] * s[3];
+            v[k++] = (1 - fy) * ((1 - fx) * x.v()[base + y0 * s[3] + x0] + fx * x.v()[base + y0 * s[3] + x1])
+                + fy * ((1 - fx) * x.v()[base + y1 * s[3] + x0] + fx * x.v()[base + y1 * s[3] + x1]);
+          }
+        }
+      }
+    }
+    return new T(out, v);
+  }
+
+  private static double original(String transform, int o, double scale, int in, int out) {
+    return switch (transform) {
+      case "align_corners" -> out == 1 ? 0 : o * (in - 1.0) / (out - 1.0);
+      case "asymmetric" -> o / scale;
+      case "pytorch_half_pixel" -> out > 1 ? (o + 0.5) / scale - 0.5 : 0;
+      default -> (o + 0.5) / scale - 0.5;
+    };
+  }
+
+  private static long round(String mode, double v) {
+    return switch (mode) {
+      case "floor" -> (long) Math.floor(v);
+      case "ceil" -> (long) Math.ceil(v);
+      case "round_prefer_ceil" -> Math.round(v);
+      default -> v - Math.floor(v) == 0.5 ? (long) Math.floor(v) : Math.round(v);
+    };
+  }
+
+  private static int clamp(long i, int size) {
+    return (int) Math.max(0, Math.min(size - 1, i));
+  }
+
+  /** erf by its Maclaurin series (|x| < 3, error ~1e-13) and 1 - erfc by continued fraction beyond. */
+  static double erf(double x) {
+    double ax = Math.abs(x);
+    if (ax < 3) {
+      double term = x;
+      double sum = x;
+      for (int n = 1; n < 100; n++) {
+        term *= -x * x / n;
+        sum += term / (2 * n + 1);
+      }
+      return 2 / Math.sqrt(Math.PI) * sum;
+    }
+    double f = 0; // Lentz-free evaluation of the erfc continued fraction from the tail
+    for (int n = 60; n >= 1; n--) {
+      f = n / 2.0 / (ax + f);
+    }
+    double erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
+    return Math.signum(x) * (1 - erfc);
   }
 
   private static T pad(T x, T pads, double value) {
@@ -513,21 +828,29 @@ final class Float64Interpreter {
     return new T(out, v);
   }
 
-  private static T softmax(T x, boolean log) {
-    int k = x.shape()[x.shape().length - 1];
+  /** Softmax along one axis (opset 13 semantics). */
+  private static T softmax(T x, int axis, boolean log) {
+    int r = x.shape().length;
+    int a = axis < 0 ? axis + r : axis;
+    int k = x.shape()[a];
+    int inner = 1;
+    for (int d = a + 1; d < r; d++) {
+      inner *= x.shape()[d];
+    }
     double[] v = new double[x.size()];
     for (int row = 0; row < x.size() / k; row++) {
+      int base = (row / inner) * k * inner + row % inner;
       double max = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < k; j++) {
-        max = Math.max(max, x.v()[row * k + j]);
+        max = Math.max(max, x.v()[base + j * inner]);
       }
       double sum = 0;
       for (int j = 0; j < k; j++) {
-        sum += Math.exp(x.v()[row * k + j] - max);
+        sum += Math.exp(x.v()[base + j * inner] - max);
       }
       for (int j = 0; j < k; j++) {
-        double z = x.v()[row * k + j] - max;
-        v[row * k + j] = log ? z - Math.log(sum) : Math.exp(z) / sum;
+        double z = x.v()[base + j * inner] - max;
+        v[base + j * inner] = log ? z - Math.log(sum) : Math.exp(z) / sum;
       }
     }
     return new T(x.shape(), v);

@@ -3,6 +3,7 @@ package dev.vigil.saliency.autodiff;
 import static dev.vigil.saliency.autodiff.GraphBuilder.attr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.InputGradient;
@@ -15,6 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -97,6 +99,108 @@ class GradientCheckTest {
     return m.build(out, opset, 3, 6, 6);
   }
 
+  /**
+   * A vision transformer in miniature: patch Conv, tokens with an Expand-ed summary token (Concat), LayerNormalization,
+   * multi-head attention (MatMul + Add, q and k picked by scalar Gather, q normalised by ReduceL2, v by Slice,
+   * batched MatMul of two activations, Where, Softmax, Einsum), LayerNorm written out (ReduceMean, Pow, Sqrt), Erf
+   * GELU, strided Slice and repeated-index Gather over tokens, LogSoftmax, Tanh. At opset 20 the second GELU is a
+   * Gelu node (tanh approximation).
+   */
+  static ModelProto transformerNet(long opset) {
+    TinyModel m = new TinyModel(5);
+    boolean axesAsInput = opset >= 18;
+    String patches = m.node("Conv", List.of("x", m.weight(-0.6, 0.6, 6, 3, 2, 2), m.weight(-0.1, 0.1, 6)),
+        attr("strides", new long[] {2, 2})); // [1, 6, 4, 4]
+    String tokens = m.node("Transpose", List.of(m.node("Reshape", List.of(patches, m.longs(0, 6, 16)))),
+        attr("perm", new long[] {0, 2, 1})); // [1, 16, 6]
+    String summary = axesAsInput ? m.node("ReduceMean", List.of(tokens, m.longs(1, 2)))
+        : m.node("ReduceMean", List.of(tokens), attr("axes", new long[] {1, 2})); // [1, 1, 1]
+    String cls = m.node("Expand", List.of(summary, m.longs(1, 1, 6)));
+    String seq = m.node("Add", List.of(m.node("Concat", List.of(cls, tokens), attr("axis", 1)),
+        m.weight(-0.2, 0.2, 1, 17, 6))); // [1, 17, 6]
+    String ln = m.node("LayerNormalization", List.of(seq, m.weight(0.5, 1.5, 6), m.weight(-0.2, 0.2, 6)),
+        attr("axis", -1), attr("epsilon", 1e-5f));
+    String qkv = m.node("Add", List.of(m.node("MatMul", List.of(ln, m.weight(-0.5, 0.5, 6, 18))),
+        m.weight(-0.1, 0.1, 18)));
+    String heads = m.node("Transpose", List.of(m.node("Reshape", List.of(qkv, m.longs(1, 17, 3, 2, 3)))),
+        attr("perm", new long[] {2, 0, 3, 1, 4})); // [3, 1, 2, 17, 3]
+    String rawQ = m.node("Gather", List.of(heads, m.scalarLong(0)), attr("axis", 0)); // [1, 2, 17, 3]
+    String norm = axesAsInput ? m.node("ReduceL2", List.of(rawQ, m.longs(-1)))
+        : m.node("ReduceL2", List.of(rawQ), attr("axes", new long[] {-1})); // Swin v2's F.normalize
+    String clipped = m.node("Clip", List.of(norm, m.constant(new float[] {1e-6f}), ""));
+    String q = m.node("Mul", List.of(m.node("Div", List.of(rawQ, clipped)), m.constant(new float[] {2f})));
+    String k = m.node("Gather", List.of(heads, m.scalarLong(-2)), attr("axis", 0));
+    String v = m.node("Squeeze", List.of(m.node("Slice", List.of(heads, m.longs(2), m.longs(3), m.longs(0))),
+        m.longs(0)));
+    String scores = m.node("Mul", List.of(m.node("MatMul", List.of(q, m.node("Transpose", List.of(k),
+        attr("perm", new long[] {0, 1, 3, 2})))), m.constant(new float[] {0.577f})));
+    String mask = m.node("Greater", List.of(m.weight(0, 1, 17, 17), m.constant(new float[] {0.2f})));
+    String masked = m.node("Where", List.of(mask, scores, m.node("Mul", List.of(scores, m.constant(
+        new float[] {0.3f})))));
+    String attention = m.node("Softmax", List.of(masked), attr("axis", -1));
+    String mixed = m.node("Einsum", List.of(attention, v), attr("equation", "bhij,bhjd->bhid"));
+    String merged = m.node("Reshape", List.of(m.node("Transpose", List.of(mixed),
+        attr("perm", new long[] {0, 2, 1, 3})), m.longs(1, 17, 6)));
+    String residual = m.node("Add", List.of(seq, merged));
+    // LayerNorm written out, as older exporters do: (x - mu) / sqrt(mean((x - mu)^2) + eps) * gamma + beta
+    String mu = axesAsInput ? m.node("ReduceMean", List.of(residual, m.longs(-1)))
+        : m.node("ReduceMean", List.of(residual), attr("axes", new long[] {-1}));
+    String centred = m.node("Sub", List.of(residual, mu));
+    String square = m.node("Pow", List.of(centred, m.constant(new float[] {2f})));
+    String variance = axesAsInput ? m.node("ReduceMean", List.of(square, m.longs(-1)))
+        : m.node("ReduceMean", List.of(square), attr("axes", new long[] {-1}));
+    String normalised = m.node("Div", List.of(centred, m.node("Sqrt", List.of(m.node("Add", List.of(variance,
+        m.constant(new float[] {1e-5f})))))));
+    String ln2 = m.node("Add", List.of(m.node("Mul", List.of(normalised, m.weight(0.5, 1.5, 6))),
+        m.weight(-0.2, 0.2, 6)));
+    String hidden = m.node("Add", List.of(m.node("MatMul", List.of(ln2, m.weight(-0.6, 0.6, 6, 12))),
+        m.weight(-0.1, 0.1, 12))); // [1, 17, 12]
+    String erf = m.node("Erf", List.of(m.node("Div", List.of(hidden, m.constant(new float[] {1.4142135f})))));
+    String gelu = m.node("Mul", List.of(m.node("Mul", List.of(hidden, m.constant(new float[] {0.5f}))),
+        m.node("Add", List.of(erf, m.constant(new float[] {1f})))));
+    String act = opset >= 20 ? m.node("Gelu", List.of(gelu), attr("approximate", "tanh")) : gelu;
+    String strided = m.node("Slice", List.of(act, m.longs(1, 0), m.longs(17, 11), m.longs(1, 2), m.longs(3, 2)));
+    String pooled = axesAsInput ? m.node("ReduceMean", List.of(strided, m.longs(1, 2)))
+        : m.node("ReduceMean", List.of(strided), attr("axes", new long[] {1, 2})); // [1, 1, 1] from [1, 6, 6]
+    String picked = m.node("Gather", List.of(act, m.longs(0, 3, 3)), attr("axis", 1)); // [1, 3, 12]
+    String first = m.node("Gather", List.of(m.node("LogSoftmax", List.of(picked), attr("axis", 2)),
+        m.scalarLong(1)), attr("axis", 1)); // [1, 12]
+    String head = m.node("Tanh", List.of(m.node("Add", List.of(first, m.node("Reshape",
+        List.of(pooled, m.longs(1, 1)))))));
+    String logits = m.node("Gemm", List.of(head, m.weight(-1, 1, 5, 12), m.weight(-0.1, 0.1, 5)),
+        attr("transB", 1));
+    return m.build(m.node("Softmax", List.of(logits), attr("axis", 1)), opset, 3, 8, 8);
+  }
+
+  /** Resize up and down by sizes or scales, in the modes exporters emit (F.interpolate, nn.Upsample). */
+  static ModelProto resizeNet(String mode, String transform, boolean bySizes) {
+    TinyModel m = new TinyModel(13);
+    String c = m.node("Conv", List.of("x", m.weight(-1, 1, 4, 3, 3, 3), m.weight(-0.2, 0.2, 4)),
+        attr("pads", new long[] {1, 1, 1, 1})); // [1, 4, 5, 7]
+    AttributeProto[] attributes = {attr("mode", mode), attr("coordinate_transformation_mode", transform),
+        attr("nearest_mode", "floor")};
+    String up = bySizes ? m.node("Resize", List.of(c, "", "", m.longs(1, 4, 11, 9)), attributes)
+        : m.node("Resize", List.of(c, "", m.constant(new float[] {1, 1, 2, 1.5f}, 4)), attributes);
+    String down = m.node("Resize", List.of(m.node("Sigmoid", List.of(up)), "", "", m.longs(1, 4, 3, 4)),
+        attributes);
+    String flat = m.node("Flatten", List.of(down));
+    String logits = m.node("Gemm", List.of(flat, m.weight(-1, 1, 5, 48)), attr("transB", 1));
+    return m.build(m.node("Softmax", List.of(logits), attr("axis", 1)), 17, 3, 5, 7);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"nearest, asymmetric, false", "nearest, half_pixel, true", "linear, align_corners, true",
+      "linear, half_pixel, false", "linear, pytorch_half_pixel, true", "linear, asymmetric, false"})
+  void resizeNetGradientMatchesCentralDifferences(String mode, String transform, boolean bySizes) throws Exception {
+    checkGradient(resizeNet(mode, transform, bySizes), 3, 5, 7, InputGradient.Objective.LOGIT);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {17, 20})
+  void transformerNetGradientMatchesCentralDifferences(long opset) throws Exception {
+    checkGradient(transformerNet(opset), 3, 8, 8, InputGradient.Objective.LOGIT);
+  }
+
   @Test
   void convolutionNetGradientMatchesCentralDifferences() throws Exception {
     checkGradient(convolutionNet(), 4, 12, 12, InputGradient.Objective.LOGIT);
@@ -122,7 +226,8 @@ class GradientCheckTest {
         .findFirst().orElseThrow().getInput(1);
     ModelProto training = TrainingGraph.build(OnnxGraph.parse(conv.toByteArray(), "conv"), List.of(gemmWeight), 4,
         12, 12);
-    for (ModelProto m : List.of(conv, shapeNet(17), training)) {
+    for (ModelProto m : List.of(conv, shapeNet(17), training, transformerNet(20),
+        resizeNet("linear", "half_pixel", true))) {
       m.getGraph().getNodeList().forEach(n -> used.add(n.getOpType()));
     }
     for (String op : Backpropagation.supportedOps()) {

@@ -62,6 +62,13 @@ public final class TinyModel {
     return name;
   }
 
+  /** A rank-0 int64 constant (Gather's scalar index). */
+  public String scalarLong(long value) {
+    String name = "i" + counter++;
+    graph.addInitializer(Tensors.longs(name, new long[] {value}));
+    return name;
+  }
+
   /** Random uniform [-1, 1) input values. */
   public float[] randomInput(int size) {
     float[] v = new float[size];

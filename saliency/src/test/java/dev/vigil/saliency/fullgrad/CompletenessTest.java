@@ -33,7 +33,7 @@ class CompletenessTest {
     ImageTensor x = Npy.readImage(dir.resolve(name + ".input.npy"));
     FullGradGraph fg = FullGradGraph.build(OnnxGraph.read(dir.resolve(name + ".onnx")), x.c(), x.h(), x.w(), true);
     assertThat(fg.biasLayers().stream().anyMatch(l -> l.rank() == 2)).as("a fully connected bias layer").isTrue();
-    assertThat(fg.biasLayers().stream().anyMatch(l -> l.rank() == 4)).as("a convolutional bias layer").isTrue();
+    assertThat(fg.biasLayers().stream().anyMatch(l -> l.layout() == BiasLayer.Layout.CHANNELS_FIRST)).as("a convolutional bias layer").isTrue();
     OrtEnvironment env = dev.vigil.saliency.autodiff.OrtEnvironments.get();
     int[] targets = {3, 7};
     try (OrtSession session = env.createSession(fg.model().toByteArray(), new OrtSession.SessionOptions());
@@ -58,9 +58,10 @@ class CompletenessTest {
           float[] dfdz = floats(r, FullGradGraph.BIAS_GRADIENT_PREFIX + l);
           int perImage = dfdz.length / x.n();
           int channels = layer.bias().length;
-          int area = perImage / channels;
+          // elements per step along the channel axis: the spatial size for N x C x ..., 1 when channels are last
+          int inner = layer.channelAxis() == layer.rank() - 1 ? 1 : perImage / channels;
           for (int j = 0; j < perImage; j++) {
-            sum += (double) dfdz[i * perImage + j] * layer.bias()[j / area];
+            sum += (double) dfdz[i * perImage + j] * layer.bias()[(j / inner) % channels];
           }
         }
         double f = logits[i * k + targets[i]];

@@ -7,7 +7,11 @@ import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.Npy;
 import dev.vigil.saliency.SaliencyOptions;
 import dev.vigil.saliency.SaliencyResult;
+import dev.vigil.saliency.autodiff.OnnxGraph;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,7 +24,8 @@ class GoldenMapsTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden");
 
   @ParameterizedTest
-  @ValueSource(strings = {"resnet_small", "vgg_small", "densenet_small", "mobilenet_v2"})
+  @ValueSource(strings = {"resnet_small", "vgg_small", "densenet_small", "mobilenet_v2", "convnext_small", "vit_small",
+      "swin_small"})
   void mapMatchesPyTorchAutograd(String name) throws Exception {
     ImageTensor x = Npy.readImage(GOLDEN.resolve(name + ".input.npy"));
     Npy.Array golden = Npy.read(GOLDEN.resolve(name + ".fullgrad.npy"));
@@ -30,7 +35,27 @@ class GoldenMapsTest {
       SaliencyResult r = explainer.explain(x, null);
       assertThat(golden.shape()).containsExactly(x.n(), 1, x.h(), x.w());
       assertThat(r.logits()).containsExactly(logits.data(), org.assertj.core.data.Offset.offset(1e-4f));
-      assertThat(maxAbsDifference(r.maps(), golden.data()) / maxAbs(golden.data())).isLessThan(1e-4);
+      double error = maxAbsDifference(r.maps(), golden.data()) / maxAbs(golden.data());
+      System.out.printf("golden %s: max |map - reference| / max |reference| = %.2e%n", name, error);
+      assertThat(error).isLessThan(1e-4);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"convnext_small, CHANNELS_LAST", "vit_small, TOKENS", "swin_small, CHANNELS_LAST"})
+  void transformerBiasLayersLieOnTheImageAsDocumented(String name, BiasLayer.Layout expected) throws Exception {
+    ImageTensor x = Npy.readImage(GOLDEN.resolve(name + ".input.npy"));
+    FullGradGraph fg = FullGradGraph.build(OnnxGraph.read(GOLDEN.resolve(name + ".onnx")), x.c(), x.h(), x.w(),
+        false);
+    Map<BiasLayer.Layout, Long> count = fg.biasLayers().stream()
+        .collect(Collectors.groupingBy(BiasLayer::layout, Collectors.counting()));
+    assertThat(count).containsKey(expected);
+    assertThat(count).containsKey(BiasLayer.Layout.CHANNELS_FIRST); // the patch embedding's Conv
+    if (name.equals("vit_small")) {
+      // ln_1, ln_2 and two MLP Linear layers per encoder layer, and the final LayerNorm: 2 x 4 + 1 on the grid;
+      // the attention's packed in-projection (sequence-first [T, N, 3E]) and the head are not
+      assertThat(count.get(BiasLayer.Layout.TOKENS)).isEqualTo(9);
+      assertThat(count.get(BiasLayer.Layout.NOT_ON_IMAGE)).isGreaterThanOrEqualTo(3);
     }
   }
 
