@@ -1,6 +1,7 @@
 package dev.vigil.console;
 
 import dev.vigil.capture.format.CaptureRecord;
+import dev.vigil.classes.Labels;
 import dev.vigil.config.EndpointConfig;
 import dev.vigil.config.SaliencyConfig;
 import dev.vigil.pipeline.replay.ReplayedSample;
@@ -10,7 +11,6 @@ import dev.vigil.saliency.SaliencyOptions;
 import dev.vigil.saliency.image.Preprocessing;
 import dev.vigil.saliency.image.Preprocessor;
 import dev.vigil.saliency.render.HeatmapRenderer;
-import dev.vigil.classes.Labels;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
