@@ -44,6 +44,9 @@ public final class Charts {
   /** Window times in titles and axes: {@code 2026-11-22 10:00Z}, never an instant's nanoseconds. */
   private static final java.time.format.DateTimeFormatter WHEN =
       java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+  /** The same to the second, for windows that do not start and end on whole minutes (run-once, the demo). */
+  private static final java.time.format.DateTimeFormatter WHEN_SECONDS =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
   static {
     // Rendering must never try to open a display (servers, containers, CI).
@@ -65,10 +68,15 @@ public final class Charts {
     return Math.max(HEIGHT, 120 + PIXELS_PER_CLASS * report.statistics().classes().size());
   }
 
-  /** {@code 2026-11-22 10:00Z - 11:00Z} (the end's date too when it differs). */
+  /**
+   * {@code 2026-11-22 10:00Z - 11:00Z} (the end's date too when it differs); to the second when
+   * a bound is not on a whole minute, so a short window never reads {@code 06:11Z - 06:11Z}.
+   */
   static String window(MonitorReport report) {
-    String start = WHEN.format(report.windowStart());
-    String end = WHEN.format(report.windowEnd());
+    boolean minutes = report.windowStart().getEpochSecond() % 60 == 0 && report.windowEnd().getEpochSecond() % 60 == 0;
+    java.time.format.DateTimeFormatter when = minutes ? WHEN : WHEN_SECONDS;
+    String start = when.format(report.windowStart());
+    String end = when.format(report.windowEnd());
     return start + " - " + (end.substring(0, 10).equals(start.substring(0, 10)) ? end.substring(11) : end);
   }
 

@@ -41,6 +41,8 @@ class ChartsTest {
     assertThat(title).isEqualTo("Predicted classes, traffic-signs, 2026-11-22 10:00Z - 11:00Z");
     assertThat(Charts.window(report(3, Instant.parse("2026-11-22T23:00:00Z"), Instant.parse("2026-11-23T01:00:00Z"))))
         .isEqualTo("2026-11-22 23:00Z - 2026-11-23 01:00Z");
+    assertThat(Charts.window(report(3, Instant.parse("2026-12-02T06:11:37.5Z"), Instant.parse("2026-12-02T06:11:39Z"))))
+        .as("a window of seconds").isEqualTo("2026-12-02 06:11:37Z - 06:11:39Z");
   }
 
   @Test
