@@ -2,15 +2,13 @@ package dev.vigil.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.alerts.MutableClock;
 import dev.vigil.monitor.report.ReportKeys;
 import dev.vigil.monitor.window.Window;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +45,7 @@ class ReportHistoryTest {
 
   @Test
   void readsEachReportOnceThenOnlyWhatChanged() throws Exception {
-    TestClock clock = new TestClock(Instant.parse("2026-12-02T12:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-02T12:00:00Z"));
     AtomicInteger reads = new AtomicInteger();
     try (ReportHistory history = new ReportHistory(counting(fixture.s3, reads), bucket(), "capture", clock)) {
       long t0 = System.nanoTime();
@@ -110,32 +108,5 @@ class ReportHistoryTest {
             throw e.getCause();
           }
         });
-  }
-
-  private static final class TestClock extends Clock {
-    private Instant now;
-
-    TestClock(Instant start) {
-      now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
