@@ -1,7 +1,6 @@
 package dev.vigil.saliency.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.classes.ClassScore;
 import dev.vigil.classes.Labels;
