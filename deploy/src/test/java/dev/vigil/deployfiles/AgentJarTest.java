@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * plugin leaves out (logback once went missing that way).
  */
 class AgentJarTest {
-  private static final Path JAR = deployDir().resolve("agent/target/vigil-agent.jar");
+  private static final Path JAR = DeploymentFilesTest.deployDir().resolve("agent/target/vigil-agent.jar");
   private static Set<String> entries;
 
   @BeforeAll
@@ -116,10 +116,5 @@ class AgentJarTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
     }
-  }
-
-  private static Path deployDir() {
-    Path here = Path.of("").toAbsolutePath();
-    return Files.isDirectory(here.resolve("docker")) ? here : here.resolve("deploy");
   }
 }

@@ -538,7 +538,8 @@ class DeploymentFilesTest {
     }
   }
 
-  private static Path deployDir() {
+  /** The deploy module's folder, whether Maven runs from it or from the repository root. */
+  static Path deployDir() {
     Path here = Path.of("").toAbsolutePath();
     return Files.isDirectory(here.resolve("docker")) ? here : here.resolve("deploy");
   }
