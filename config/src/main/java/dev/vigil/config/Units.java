@@ -6,21 +6,29 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints sizes ({@code 10MB}) and durations ({@code 60s}, {@code PT1H}). */
-final class Units {
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]?B)?", Pattern.CASE_INSENSITIVE);
+/**
+ * Parses and prints sizes ({@code 10MB}) and durations ({@code 60s}, {@code PT1H}). Public for the
+ * deployment files' checks, which hold Kubernetes quantities ({@code 1Gi}) against config sizes.
+ */
+public final class Units {
+  /** {@code 10MB}, {@code 10 mb}, {@code 1Gi} and {@code 900MiB} alike: every multiple is binary. */
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([KMGT]?)B|([KMGT])IB?)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern SHORT_DURATION = Pattern.compile("([+-]?)(\\d+)\\s*(ms|s|m|h|d)");
   private static final String[] SIZE_UNITS = {"B", "KB", "MB", "GB", "TB"};
 
   private Units() {}
 
-  /** Bytes for {@code 512KB}, {@code 10MB}, {@code 1GB}, {@code 4096}; binary multiples; -1 if malformed. */
-  static long parseSize(String text) {
+  /**
+   * Bytes for {@code 512KB}, {@code 10MB}, {@code 1GB}, {@code 4096}, and the Kubernetes/IEC forms
+   * {@code 1Gi}, {@code 900MiB}; binary multiples throughout; -1 if malformed.
+   */
+  public static long parseSize(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
       return -1;
     }
-    String unit = m.group(2) == null ? "B" : m.group(2).toUpperCase(Locale.ROOT);
+    String prefix = m.group(3) != null ? m.group(3) : m.group(2) == null ? "" : m.group(2);
+    String unit = prefix.toUpperCase(Locale.ROOT) + "B";
     int shift = 10 * indexOf(unit);
     try {
       long n = Long.parseLong(m.group(1));

@@ -17,6 +17,17 @@ class UnitsTest {
   }
 
   @Test
+  void kubernetesAndIecBinaryUnitsReadTheSame() {
+    assertThat(Units.parseSize("1Gi")).isEqualTo(Units.parseSize("1GB")).isEqualTo(1L << 30);
+    assertThat(Units.parseSize("900MiB")).isEqualTo(900L << 20);
+    assertThat(Units.parseSize("512Ki")).isEqualTo(512L << 10);
+    assertThat(Units.parseSize("1 gib")).isEqualTo(1L << 30);
+    assertThat(Units.parseSize("1G")).as("a bare G is ambiguous (decimal in Kubernetes)").isEqualTo(-1);
+    assertThat(Units.parseSize("1iB")).isEqualTo(-1);
+    assertThat(Units.parseSize("1i")).isEqualTo(-1);
+  }
+
+  @Test
   void malformedOrOverflowingSizesAreRejected() {
     assertThat(Units.parseSize("1.5MB")).isEqualTo(-1);
     assertThat(Units.parseSize("10XB")).isEqualTo(-1);
