@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record AgentConfig(
     ListenAddress listen,
-    ListenAddress admin,
+    AdminConfig admin,
     long bufferBytes,
     SpoolConfig spool,
     Duration shutdownGrace,

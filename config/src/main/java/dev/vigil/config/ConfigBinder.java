@@ -170,7 +170,7 @@ final class ConfigBinder {
 
   static AgentConfig agent(Mapping m) {
     ListenAddress listen = listen(m.mapping("listen"), "0.0.0.0", 8081);
-    ListenAddress admin = listen(m.mapping("admin"), "0.0.0.0", 8082);
+    AdminConfig admin = admin(m.mapping("admin"), "agent.admin", 8082);
     long bufferBytes = m.size("bufferBytes", "64MB", MB, 64 * GB);
     Mapping sp = m.mapping("spool");
     Path dir = Checks.path(sp, "directory", sp.text("directory", "./vigil-data/spool"));
@@ -190,6 +190,22 @@ final class ConfigBinder {
     }
     m.finish();
     return address;
+  }
+
+  /** An admin port: loopback unless the file says otherwise (manifests open it for probes and scrapes). */
+  static AdminConfig admin(Mapping m, String key, int port) {
+    String host = m.text("host", "127.0.0.1");
+    if (host.isBlank()) {
+      m.problems().add(m.path("host"), "must not be empty; write 127.0.0.1 (this machine only) or 0.0.0.0");
+    }
+    int p = m.integer("port", port, 0, 65535);
+    Secret token = m.secret("metricsToken");
+    Path tokenFile = Checks.path(m, "metricsTokenFile", m.optionalText("metricsTokenFile"));
+    if (!token.isEmpty() && tokenFile != null) {
+      m.problems().add(m.path("metricsTokenFile"), "set either metricsToken or metricsTokenFile, not both");
+    }
+    m.finish();
+    return new AdminConfig(key, host, p, token, tokenFile);
   }
 
   static MonitorConfig monitor(Mapping m) {
@@ -222,7 +238,7 @@ final class ConfigBinder {
     String baseline = m.optionalText("baseline");
     String reportsTopic = m.text("reportsTopic", "vigil.reports");
     Checks.topic(m.problems(), m.path("reportsTopic"), reportsTopic);
-    ListenAddress admin = listen(m.mapping("admin"), "0.0.0.0", 8083);
+    AdminConfig admin = admin(m.mapping("admin"), "monitor.admin", 8083);
 
     Mapping j = m.mapping("jobStore");
     JobStoreConfig jobStore = new JobStoreConfig(
@@ -272,7 +288,8 @@ final class ConfigBinder {
         s.integer("port", 25, 1, 65535),
         s.choice("tls", SmtpTls.NONE, SmtpTls.class),
         s.text("user", ""),
-        s.secret("password"));
+        s.secret("password"),
+        s.bool("allowPlaintextAuth", false));
     if (smtp.host().isBlank()) {
       s.problems().add(s.path("host"), "must not be empty; write the SMTP server's host name");
     }
@@ -288,7 +305,7 @@ final class ConfigBinder {
     long maxEmailBytes = m.size("maxEmailBytes", "10MB", 64 * KB, GB);
     Path outbox = Checks.path(m, "outbox", m.text("outbox", "./vigil-data/outbox"));
     Mapping w = m.mapping("webhook");
-    WebhookConfig webhook = new WebhookConfig(Checks.sensitiveUrl(w, "url", w.optionalText("url")));
+    WebhookConfig webhook = new WebhookConfig(Checks.sensitiveUrl(w, "url", w.optionalText("url")), w.secret("secret"));
     w.finish();
     m.finish();
     return new AlertsConfig(smtp, from, recipients, byEndpoint, bySeverity, coolDown, worseMargin, maxEmailBytes,

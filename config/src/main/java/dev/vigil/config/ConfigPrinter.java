@@ -120,7 +120,7 @@ public final class ConfigPrinter {
   private static ObjectNode agent(AgentConfig a) {
     ObjectNode n = F.objectNode();
     n.set("listen", address(a.listen()));
-    n.set("admin", address(a.admin()));
+    n.set("admin", admin(a.admin()));
     n.put("bufferBytes", Units.formatSize(a.bufferBytes()));
     ObjectNode spool = n.putObject("spool");
     spool.put("directory", str(a.spool().directory()));
@@ -151,7 +151,7 @@ public final class ConfigPrinter {
     n.put("flaggedSamplesPerViolation", m.flaggedSamplesPerViolation());
     n.put("baseline", m.baseline());
     n.put("reportsTopic", m.reportsTopic());
-    n.set("admin", address(m.admin()));
+    n.set("admin", admin(m.admin()));
     JobStoreConfig j = m.jobStore();
     ObjectNode js = n.putObject("jobStore");
     js.put("type", j.type().configName());
@@ -180,6 +180,7 @@ public final class ConfigPrinter {
     smtp.put("tls", a.smtp().tls().configName());
     smtp.put("user", a.smtp().user());
     smtp.put("password", a.smtp().password().toString());
+    smtp.put("allowPlaintextAuth", a.smtp().allowPlaintextAuth());
     n.put("from", a.from());
     list(n.putArray("recipients"), a.recipients());
     ObjectNode byEndpoint = n.putObject("endpointRecipients");
@@ -190,7 +191,9 @@ public final class ConfigPrinter {
     n.set("worseMargin", num(a.worseMargin()));
     n.put("maxEmailBytes", Units.formatSize(a.maxEmailBytes()));
     n.put("outbox", str(a.outbox()));
-    n.putObject("webhook").put("url", Redaction.webhook(a.webhook().url()));
+    ObjectNode webhook = n.putObject("webhook");
+    webhook.put("url", Redaction.webhook(a.webhook().url()));
+    webhook.put("secret", a.webhook().secret().toString());
     return n;
   }
 
@@ -203,6 +206,15 @@ public final class ConfigPrinter {
     auth.put("user", c.auth().user());
     auth.put("password", c.auth().password().toString());
     auth.put("token", c.auth().token().toString());
+    return n;
+  }
+
+  private static ObjectNode admin(AdminConfig a) {
+    ObjectNode n = F.objectNode();
+    n.put("host", a.host());
+    n.put("port", a.port());
+    n.put("metricsToken", a.metricsToken().toString());
+    n.put("metricsTokenFile", str(a.metricsTokenFile()));
     return n;
   }
 

@@ -99,7 +99,7 @@ final class ConfigRules {
 
   private static void agent(VigilConfig c, Problems p) {
     ListenAddress listen = c.agent().listen();
-    ListenAddress admin = c.agent().admin();
+    AdminConfig admin = c.agent().admin();
     if (listen.port() != 0 && listen.port() == admin.port()) {
       p.addIfClean("agent.admin.port", "must differ from agent.listen.port (" + listen.port() + "), got "
           + admin.port(), "agent.listen.port");
@@ -134,7 +134,7 @@ final class ConfigRules {
     }
     if (m.admin().port() != 0) {
       ListenAddress agentListen = c.agent().listen();
-      ListenAddress agentAdmin = c.agent().admin();
+      AdminConfig agentAdmin = c.agent().admin();
       if (m.admin().port() == agentListen.port() || m.admin().port() == agentAdmin.port()) {
         p.addIfClean("monitor.admin.port", "must differ from agent.listen.port and agent.admin.port (they may run"
             + " on one host), got " + m.admin().port(), "agent.listen.port", "agent.admin.port");
@@ -144,6 +144,12 @@ final class ConfigRules {
 
   private static void alerts(VigilConfig c, Problems p) {
     AlertsConfig a = c.alerts();
+    SmtpConfig smtp = a.smtp();
+    if (smtp.authenticates() && smtp.tls() == SmtpTls.NONE && !smtp.allowPlaintextAuth()) {
+      p.addIfClean("alerts.smtp.tls", "is none while alerts.smtp.user is set: the password would cross the network in"
+          + " clear text; set tls: starttls (port 587) or implicit (465), or allowPlaintextAuth: true for a server on a"
+          + " trusted network", "alerts.smtp.user", "alerts.smtp.allowPlaintextAuth");
+    }
     List<String> endpointNames = c.endpoints().stream().map(EndpointConfig::name).toList();
     for (String endpoint : a.endpointRecipients().keySet()) {
       if (!endpointNames.contains(endpoint)) {

@@ -29,7 +29,7 @@ public record MonitorConfig(
     int flaggedSamplesPerViolation,
     String baseline,
     String reportsTopic,
-    ListenAddress admin,
+    AdminConfig admin,
     JobStoreConfig jobStore) {
 
   public MonitorConfig {

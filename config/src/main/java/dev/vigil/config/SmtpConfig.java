@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param tls how the connection is secured
  * @param user login user; empty means no authentication
  * @param password login password (empty when not set)
+ * @param allowPlaintextAuth log in over an unencrypted connection ({@code tls: none}); off by
+ *     default, since the password then crosses the network in clear text
  */
-public record SmtpConfig(String host, int port, SmtpTls tls, String user, Secret password) {
+public record SmtpConfig(String host, int port, SmtpTls tls, String user, Secret password, boolean allowPlaintextAuth) {
   public SmtpConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(tls, "tls");

@@ -7,8 +7,14 @@ import java.net.URI;
  *
  * @param url http(s) URL to POST to; {@code null} disables the webhook. Treated as sensitive:
  *     printed configs and {@link #toString()} show only its scheme, host and port
+ * @param secret key of the HMAC-SHA256 signature each request carries ({@code X-Vigil-Signature});
+ *     empty: requests are not signed
  */
-public record WebhookConfig(URI url) {
+public record WebhookConfig(URI url, Secret secret) {
+  public WebhookConfig {
+    java.util.Objects.requireNonNull(secret, "secret");
+  }
+
   /** True when a URL is configured. */
   public boolean enabled() {
     return url != null;
@@ -17,6 +23,6 @@ public record WebhookConfig(URI url) {
   /** Masks the URL's path and query: webhook URLs usually carry their token there. */
   @Override
   public String toString() {
-    return "WebhookConfig[url=" + Redaction.webhook(url) + "]";
+    return "WebhookConfig[url=" + Redaction.webhook(url) + ", secret=" + secret + "]";
   }
 }

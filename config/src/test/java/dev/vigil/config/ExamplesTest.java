@@ -23,7 +23,8 @@ class ExamplesTest {
       Map.entry("SMTP_HOST", "smtp.example.com"),
       Map.entry("SMTP_USER", "vigil"),
       Map.entry("SMTP_PASSWORD", "smtp-pw"),
-      Map.entry("ALERT_RECIPIENTS", "ml-oncall@example.com,ops@example.com"));
+      Map.entry("ALERT_RECIPIENTS", "ml-oncall@example.com,ops@example.com"),
+      Map.entry("VIGIL_METRICS_TOKEN", "metrics-token"));
 
   @Test
   void localExampleMatchesTheEmbeddedStack() {
@@ -64,6 +65,8 @@ class ExamplesTest {
     assertThat(c.alerts().smtp().tls()).isEqualTo(SmtpTls.STARTTLS);
     assertThat(c.alerts().recipients()).containsExactly("ml-oncall@example.com", "ops@example.com");
     assertThat(c.alerts().webhook().enabled()).isFalse();
+    assertThat(c.agent().admin().metricsToken().reveal()).isEqualTo("metrics-token");
+    assertThat(c.monitor().admin().metricsToken().reveal()).isEqualTo("metrics-token");
   }
 
   @Test

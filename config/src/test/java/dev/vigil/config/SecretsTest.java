@@ -12,7 +12,8 @@ class SecretsTest {
       "AWS_SECRET_ACCESS_KEY", "aws-secret-value-1",
       "SMTP_PASSWORD", "smtp-secret-value-2",
       "JDBC_PASSWORD", "jdbc-secret-value-3",
-      "KAFKA_PASSWORD", "kafka-secret-value-4");
+      "KAFKA_PASSWORD", "kafka-secret-value-4",
+      "METRICS_TOKEN", "metrics-secret-value-7");
 
   private static final String YAML = """
       endpoints: [{name: traffic-signs}]
@@ -24,14 +25,19 @@ class SecretsTest {
             ssl.keystore.key: kafka-secret-value-6
             acks: all
         s3: {accessKeyId: AKIAEXAMPLE, secretAccessKey: '${AWS_SECRET_ACCESS_KEY}'}
+      agent:
+        admin: {metricsToken: '${METRICS_TOKEN}'}
       monitor:
         jobStore: {type: jdbc, jdbcUrl: 'jdbc:postgresql://db/vigil', user: vigil, password: '${JDBC_PASSWORD}'}
+        admin: {metricsToken: monitor-secret-value-8}
       alerts:
-        smtp: {user: alerts, password: '${SMTP_PASSWORD}'}
+        smtp: {tls: starttls, user: alerts, password: '${SMTP_PASSWORD}'}
+        webhook: {url: 'https://hooks.example.com/x', secret: webhook-secret-value-9}
       """;
 
   private static final List<String> SECRETS = List.of("AKIAEXAMPLE", "aws-secret-value-1", "smtp-secret-value-2",
-      "jdbc-secret-value-3", "kafka-secret-value-4", "kafka-secret-value-5", "kafka-secret-value-6");
+      "jdbc-secret-value-3", "kafka-secret-value-4", "kafka-secret-value-5", "kafka-secret-value-6",
+      "metrics-secret-value-7", "monitor-secret-value-8", "webhook-secret-value-9");
 
   @Test
   void secretToStringIsMasked() {
@@ -47,6 +53,9 @@ class SecretsTest {
     assertThat(c.sinks().s3().secretAccessKey().reveal()).isEqualTo("aws-secret-value-1");
     assertThat(c.alerts().smtp().password().reveal()).isEqualTo("smtp-secret-value-2");
     assertThat(c.monitor().jobStore().password().reveal()).isEqualTo("jdbc-secret-value-3");
+    assertThat(c.agent().admin().resolveMetricsToken().reveal()).isEqualTo("metrics-secret-value-7");
+    assertThat(c.monitor().admin().metricsToken().reveal()).isEqualTo("monitor-secret-value-8");
+    assertThat(c.alerts().webhook().secret().reveal()).isEqualTo("webhook-secret-value-9");
     assertThat(c.sinks().kafka().producerProperties().getProperty("sasl.jaas.config")).contains("kafka-secret-value-4");
   }
 

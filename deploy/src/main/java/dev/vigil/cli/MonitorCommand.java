@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.admin.AdminServer;
 import dev.vigil.cli.support.ExitCodes;
 import dev.vigil.cli.support.StopSignal;
 import dev.vigil.config.ConfigLoader;
@@ -10,7 +11,7 @@ import dev.vigil.config.VigilConfig;
 import dev.vigil.monitor.MonitorRuntime;
 import dev.vigil.monitor.WindowMonitor;
 import dev.vigil.monitor.check.Violation;
-import dev.vigil.monitor.report.AdminServer;
+import dev.vigil.monitor.report.MonitorAdmin;
 import dev.vigil.monitor.report.MonitorMetrics;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportJson;
@@ -79,6 +80,7 @@ final class MonitorCommand implements Callable<Integer> {
     }
     VigilConfig cfg = ConfigLoader.load(config);
     MonitorConfig m = cfg.monitor();
+    String metricsToken = m.admin().resolveMetricsToken().reveal(); // a missing token file fails before anything starts
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     PrintWriter out = spec.commandLine().getOut();
     try (ReportPipeline pipeline = new ReportPipeline(cfg, registry, reportsDir, Clock.systemUTC());
@@ -96,7 +98,8 @@ final class MonitorCommand implements Callable<Integer> {
               m.jobStore().instanceId())
           : MonitorScheduler.Store.memory();
       try (MonitorScheduler scheduler = MonitorScheduler.create(jobs, runners, store);
-          AdminServer admin = new AdminServer(m.admin().host(), m.admin().port(), registry, scheduler::isRunning)) {
+          AdminServer admin = MonitorAdmin.start(m.admin().host(), m.admin().port(),
+              metricsToken, registry, scheduler::isRunning)) {
         scheduler.start();
         out.printf(Locale.ROOT, "vigil monitor: %d endpoint(s) %s, schedule '%s' (cron %s, UTC), window %s..%s, "
                 + "job store %s (instance %s); metrics on http://%s:%d/metrics%n",

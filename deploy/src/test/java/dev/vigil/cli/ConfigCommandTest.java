@@ -32,7 +32,7 @@ class ConfigCommandTest {
         sinks:
           s3: {accessKeyId: AKIAEXAMPLE, secretAccessKey: wJalrXUtnFEMIsecretvalue}
         alerts:
-          smtp: {user: vigil, password: hunter2-smtp}
+          smtp: {tls: starttls, user: vigil, password: hunter2-smtp}
         """);
 
     int code = run("config", "check", file.toString());

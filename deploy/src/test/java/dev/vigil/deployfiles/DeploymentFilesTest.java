@@ -6,16 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.vigil.capture.admin.AdminServer;
+import dev.vigil.admin.AdminServer;
+import dev.vigil.capture.admin.AgentProbes;
 import dev.vigil.cli.VigilCli;
+import dev.vigil.config.AdminConfig;
 import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.EndpointConfig;
 import dev.vigil.config.JobStoreType;
+import dev.vigil.config.Units;
 import dev.vigil.config.VigilConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
+import dev.vigil.monitor.report.MonitorAdmin;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -62,10 +64,14 @@ class DeploymentFilesTest {
   private static final Path DEPLOY = deployDir();
   private static final Path DOCKER = DEPLOY.resolve("docker");
   private static final Path KUBERNETES = DEPLOY.resolve("kubernetes");
+  private static final Path PROMETHEUS = DEPLOY.resolve("prometheus");
+  /** The admin servers started here require it on /metrics, as the shipped Kubernetes configs do. */
+  private static final String METRICS_TOKEN = "test-metrics-token";
+  /** agent.spool.maxBytes may use this share of the spool volume's sizeLimit (segments round up; eviction is fatal). */
+  private static final double SPOOL_SHARE_OF_VOLUME = 0.8;
 
-  private static EventLoopGroup adminLoop;
   private static AdminServer agentAdmin;
-  private static dev.vigil.monitor.report.AdminServer monitorAdmin;
+  private static AdminServer monitorAdmin;
   private static ServerSocket fakeUpstreamListener;
   private static int agentAdminPort;
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -98,13 +104,12 @@ class DeploymentFilesTest {
   static void startRealAdminServers() throws Exception {
     // readiness is probed against a listening socket, as the agent probes the model server
     fakeUpstreamListener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-    adminLoop = new NioEventLoopGroup(1);
-    agentAdmin = new AdminServer(adminLoop,
-        List.of(new AdminServer.Upstream("traffic-signs", "127.0.0.1", fakeUpstreamListener.getLocalPort())),
-        Map::of, () -> "");
-    agentAdminPort = agentAdmin.start("127.0.0.1", 0);
-    monitorAdmin = new dev.vigil.monitor.report.AdminServer("127.0.0.1", 0,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true);
+    AgentProbes probes = new AgentProbes(
+        List.of(new AgentProbes.Upstream("traffic-signs", "127.0.0.1", fakeUpstreamListener.getLocalPort())), Map::of);
+    agentAdmin = new AdminServer("agent.admin", "127.0.0.1", 0, METRICS_TOKEN, () -> "", probes::health, probes::ready);
+    agentAdminPort = agentAdmin.port();
+    monitorAdmin = MonitorAdmin.start("127.0.0.1", 0, METRICS_TOKEN, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        () -> true);
   }
 
   @AfterAll
@@ -114,9 +119,6 @@ class DeploymentFilesTest {
     }
     if (monitorAdmin != null) {
       monitorAdmin.close();
-    }
-    if (adminLoop != null) {
-      adminLoop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
     if (fakeUpstreamListener != null) {
       fakeUpstreamListener.close();
@@ -246,9 +248,7 @@ class DeploymentFilesTest {
     assertAgentAdminServes(liveness.path("path").asText());
     assertAgentAdminServes(readiness.path("path").asText());
 
-    JsonNode annotations = agent.pod().path("metadata").path("annotations");
-    assertThat(annotations.path("prometheus.io/port").asInt()).as("scrape port").isEqualTo(admin);
-    assertAgentAdminServes(annotations.path("prometheus.io/path").asText());
+    assertScrapeJob("vigil-agent", agent, admin, DeploymentFilesTest::getAgentAdmin);
 
     // the Service sends traffic to the agent's proxy port, never straight to the model
     JsonNode service = kubernetes("Service").get(0);
@@ -364,9 +364,7 @@ class DeploymentFilesTest {
         assertThat(resolvePort(get.path("port"), ports)).as("%s: %s port", m.where(), probe).isEqualTo(admin);
         assertMonitorAdminServes(get.path("path").asText());
       }
-      JsonNode annotations = m.pod().path("metadata").path("annotations");
-      assertThat(annotations.path("prometheus.io/port").asInt()).as("scrape port").isEqualTo(admin);
-      assertMonitorAdminServes(annotations.path("prometheus.io/path").asText());
+      assertScrapeJob("vigil-monitor", m, admin, (path, auth) -> get(monitorAdmin.port(), path, auth));
     }
   }
 
@@ -389,7 +387,64 @@ class DeploymentFilesTest {
     }
   }
 
+  @Test
+  void kubernetesAdminPortsOpenToProbesWithMetricsBehindAToken() throws IOException {
+    List<VigilContainer> admins = kubernetesContainers().stream().filter(c -> c.runs("agent") || c.runs("monitor")).toList();
+    assertThat(admins).hasSize(2);
+    for (VigilContainer c : admins) {
+      AdminConfig a = c.runs("agent") ? c.config().agent().admin() : c.config().monitor().admin();
+      // the kubelet probes the pod IP: loopback (the default) would fail every probe
+      assertThat(a.host()).as("%s: admin.host", c.where()).isEqualTo("0.0.0.0");
+      assertThat(a.resolveMetricsToken().isEmpty()).as("%s: admin.metricsToken is set", c.where()).isFalse();
+    }
+  }
+
+  @Test
+  void spoolLeavesHeadroomUnderItsVolumeLimit() throws IOException {
+    List<VigilContainer> agents = kubernetesContainers().stream().filter(c -> c.runs("agent")).toList();
+    assertThat(agents).isNotEmpty();
+    for (VigilContainer agent : agents) {
+      Path spool = agent.config().agent().spool().directory();
+      long maxBytes = agent.config().agent().spool().maxBytes();
+      JsonNode mount = null;
+      for (JsonNode m : agent.node().path("volumeMounts")) {
+        if (spool.startsWith(Path.of(m.path("mountPath").asText())) && (mount == null
+            || m.path("mountPath").asText().length() > mount.path("mountPath").asText().length())) {
+          mount = m;
+        }
+      }
+      assertThat(mount).as("%s: a volume is mounted over agent.spool.directory %s", agent.where(), spool).isNotNull();
+      String volume = mount.path("name").asText();
+      JsonNode emptyDir = null;
+      for (JsonNode v : agent.pod().path("spec").path("volumes")) {
+        if (v.path("name").asText().equals(volume)) {
+          emptyDir = v.path("emptyDir");
+        }
+      }
+      assertThat(emptyDir).as("%s: volume %s", agent.where(), volume).isNotNull();
+      String sizeLimit = emptyDir.path("sizeLimit").asText();
+      assertThat(sizeLimit).as("%s: volume %s has a sizeLimit (an unbounded emptyDir fills the node)", agent.where(), volume)
+          .isNotEmpty();
+      long limit = Units.parseSize(sizeLimit);
+      assertThat(limit).as("%s: sizeLimit %s parses", agent.where(), sizeLimit).isPositive();
+      assertThat((double) maxBytes).as("%s: agent.spool.maxBytes (%s bytes) vs %s%% of the volume's sizeLimit %s: past the"
+              + " limit the kubelet evicts the pod", agent.where(), maxBytes, (int) (SPOOL_SHARE_OF_VOLUME * 100), sizeLimit)
+          .isLessThanOrEqualTo(SPOOL_SHARE_OF_VOLUME * limit);
+    }
+  }
+
   // ---------------------------------------------------------------- compose stack
+
+  @Test
+  void composePublishesOnlyOnLoopback() throws IOException {
+    JsonNode services = documents(DOCKER.resolve("docker-compose.yaml")).get(0).path("services");
+    List<String> published = new ArrayList<>();
+    services.fields().forEachRemaining(e -> strings(e.getValue().path("ports")).forEach(p -> published.add(e.getKey() + " " + p)));
+    assertThat(published).as("published ports").isNotEmpty()
+        .allSatisfy(p -> assertThat(p).as("bound to 127.0.0.1 on the host").contains(" 127.0.0.1:"));
+    assertThat(published).as("nothing beyond traffic, mail UI, MinIO console and the admin ports")
+        .extracting(p -> p.split(" ")[0]).containsOnly("agent", "mailpit", "minio", "monitor-1", "monitor-2");
+  }
 
   @Test
   void composeAgentPublishesItsPortsAndChecksReadiness() throws Exception {
@@ -511,6 +566,47 @@ class DeploymentFilesTest {
     assertThat(user.split(":")[0]).as("runtime USER").isNotIn("root", "0");
   }
 
+  @FunctionalInterface
+  private interface AdminGet {
+    int get(String path, String authorization) throws Exception;
+  }
+
+  private static int getAgentAdmin(String path, String authorization) throws Exception {
+    return get(agentAdminPort, path, authorization);
+  }
+
+  /**
+   * deploy/prometheus/scrape-configs.yaml has a job for the container's admin port that sends the
+   * bearer token from the Secret key the container's metricsToken reads, at a path the real admin
+   * server answers with the token (and refuses without).
+   */
+  private static void assertScrapeJob(String jobName, VigilContainer c, int adminPort, AdminGet admin) throws Exception {
+    JsonNode job = null;
+    for (JsonNode j : documents(PROMETHEUS.resolve("scrape-configs.yaml")).get(0).path("scrape_configs")) {
+      if (j.path("job_name").asText().equals(jobName)) {
+        job = j;
+      }
+    }
+    assertThat(job).as("scrape job %s", jobName).isNotNull();
+    String path = job.path("metrics_path").asText("/metrics");
+    assertThat(job.toString()).as("%s keeps the %s admin port", jobName, c.where()).contains("admin;" + adminPort);
+    assertThat(job.path("authorization").path("type").asText("Bearer")).isEqualTo("Bearer");
+    String file = job.path("authorization").path("credentials_file").asText();
+    Matcher v = Pattern.compile("metricsToken: \\$\\{([A-Z_]+)}").matcher(configSection(c, c.runs("agent") ? "agent" : "monitor"));
+    assertThat(v.find()).as("%s: admin.metricsToken reads a variable", c.where()).isTrue();
+    assertThat(c.secretRefs()).as("%s: the token comes from the Secret", c.where()).containsKey(v.group(1));
+    String secretAndKey = c.secretRefs().get(v.group(1)); // name/key: the Prometheus Operator mounts it as name/key
+    assertThat(file).as("%s: Prometheus reads the same Secret key", jobName).endsWith("/" + secretAndKey);
+    assertThat(admin.get(path, "Bearer " + METRICS_TOKEN)).as("%s GET %s with the token", jobName, path).isEqualTo(200);
+    assertThat(admin.get(path, null)).as("%s GET %s without the token", jobName, path).isEqualTo(401);
+  }
+
+  /** The text of the container's mounted config from its top-level {@code section:} on. */
+  private static String configSection(VigilContainer c, String section) {
+    int at = c.configText().indexOf("\n" + section + ":");
+    return at < 0 ? "" : c.configText().substring(at);
+  }
+
   private static void assertAgentAdminServes(String path) throws Exception {
     assertThat(get(agentAdminPort, path)).as("agent admin GET %s", path).isEqualTo(200);
   }
@@ -520,9 +616,16 @@ class DeploymentFilesTest {
   }
 
   private static int get(int port, String path) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).build();
-    return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    return get(port, path, null);
+  }
+
+  private static int get(int port, String path, String authorization) throws Exception {
+    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(5));
+    if (authorization != null) {
+      req.header("Authorization", authorization);
+    }
+    return HTTP.send(req.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   /** A compose healthcheck is a bash /dev/tcp request: its port and path must be real. */
@@ -788,14 +891,15 @@ class DeploymentFilesTest {
 
   /** Kubernetes memory quantity (Mi, Gi, M, G or bytes). */
   private static long quantity(String q) {
-    Matcher m = Pattern.compile("(\\d+)(Ki|Mi|Gi|k|M|G)?").matcher(q);
+    long binary = Units.parseSize(q); // Ki, Mi, Gi: the config's own size parser
+    if (binary >= 0) {
+      return binary;
+    }
+    Matcher m = Pattern.compile("(\\d+)(k|M|G)?").matcher(q);
     assertThat(m.matches()).as("memory quantity %s", q).isTrue();
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "" : m.group(2);
     return switch (unit) {
-      case "Ki" -> n << 10;
-      case "Mi" -> n << 20;
-      case "Gi" -> n << 30;
       case "k" -> n * 1_000;
       case "M" -> n * 1_000_000;
       case "G" -> n * 1_000_000_000;

@@ -11,7 +11,8 @@ import dev.vigil.monitor.flag.CaptureLocation;
 import dev.vigil.monitor.flag.FlaggedSample;
 import dev.vigil.config.OutputFormat;
 import dev.vigil.monitor.output.OutputSpec;
-import dev.vigil.monitor.report.AdminServer;
+import dev.vigil.admin.AdminServer;
+import dev.vigil.monitor.report.MonitorAdmin;
 import dev.vigil.monitor.report.MonitorMetrics;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportJson;
@@ -352,7 +353,7 @@ class WindowMonitorIntegrationTest {
     assertThat(published).hasSize(2);
     assertThat(ReportJson.read(published.get(0).value()).violations()).isEqualTo(heard.get(0).violations());
 
-    try (AdminServer admin = new AdminServer("127.0.0.1", 0, registry, () -> true)) {
+    try (AdminServer admin = MonitorAdmin.start("127.0.0.1", 0, null, registry, () -> true)) {
       String scrape = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param bufferBytes in-memory byte budget in front of the sinks (half for captures being copied and
  *     waiting to be encoded, half split between the sinks' memory queues)
  * @param ioThreads event loops for the proxy (0 = number of cores)
+ * @param metricsToken bearer token the admin port's {@code /metrics} requires; null: none
  */
 public record AgentSettings(
     List<EndpointSettings> endpoints,
@@ -31,7 +32,8 @@ public record AgentSettings(
     long spoolMaxBytes,
     Duration shutdownGrace,
     Duration upstreamTimeout,
-    int ioThreads) {
+    int ioThreads,
+    String metricsToken) {
 
   public AgentSettings {
     endpoints = List.copyOf(endpoints);
@@ -47,6 +49,16 @@ public record AgentSettings(
     if (spoolMaxBytes < 1024 * 1024) {
       throw new IllegalArgumentException("agent.spool.maxBytes must be at least 1MB, was " + spoolMaxBytes);
     }
+  }
+
+  /** Like the record's own, with the metrics token masked. */
+  @Override
+  public String toString() {
+    return "AgentSettings[endpoints=" + endpoints + ", kafka=" + kafka + ", s3=" + s3 + ", listen=" + listenHost + ":"
+        + listenPort + ", admin=" + adminHost + ":" + adminPort + ", bufferBytes=" + bufferBytes + ", spoolDirectory="
+        + spoolDirectory + ", spoolMaxBytes=" + spoolMaxBytes + ", shutdownGrace=" + shutdownGrace + ", upstreamTimeout="
+        + upstreamTimeout + ", ioThreads=" + ioThreads + ", metricsToken="
+        + (metricsToken == null || metricsToken.isEmpty() ? "" : "****") + "]";
   }
 
   /**
@@ -88,34 +100,43 @@ public record AgentSettings(
     }
   }
 
-  /** Settings with the schema's defaults: listen 0.0.0.0:8081, admin :8082, 64MB buffer, 1GB spool. */
+  /**
+   * Settings with the schema's defaults: listen 0.0.0.0:8081, admin 127.0.0.1:8082 (no metrics token),
+   * 64MB buffer, 1GB spool.
+   */
   public static AgentSettings defaults(List<EndpointSettings> endpoints, KafkaSettings kafka, S3Settings s3, Path spool) {
-    return new AgentSettings(endpoints, kafka, s3, "0.0.0.0", 8081, "0.0.0.0", 8082, 64L << 20, spool, 1L << 30,
-        Duration.ofSeconds(20), Duration.ofSeconds(30), 0);
+    return new AgentSettings(endpoints, kafka, s3, "0.0.0.0", 8081, "127.0.0.1", 8082, 64L << 20, spool, 1L << 30,
+        Duration.ofSeconds(20), Duration.ofSeconds(30), 0, null);
+  }
+
+  /** The same with {@code /metrics} behind {@code Authorization: Bearer <metricsToken>}. */
+  public AgentSettings withMetricsToken(String metricsToken) {
+    return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
   }
 
   public AgentSettings withPorts(String host, int listenPort, int adminPort) {
     return new AgentSettings(endpoints, kafka, s3, host, listenPort, host, adminPort, bufferBytes, spoolDirectory,
-        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
   }
 
   public AgentSettings withEndpoints(List<EndpointSettings> endpoints) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
   }
 
   public AgentSettings withTimeouts(Duration upstreamTimeout, Duration shutdownGrace) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
   }
 
   public AgentSettings withBuffers(long bufferBytes, long spoolMaxBytes) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
   }
 
   public AgentSettings withSinks(KafkaSettings kafka, S3Settings s3) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.capture.agent;
 
-import dev.vigil.capture.admin.AdminServer;
+import dev.vigil.admin.AdminServer;
+import dev.vigil.capture.admin.AgentProbes;
 import dev.vigil.capture.metrics.AgentMetrics;
 import dev.vigil.capture.proxy.ProxyServer;
 import dev.vigil.capture.proxy.Route;
@@ -181,14 +182,17 @@ public final class CaptureAgent implements AutoCloseable {
     ioGroup = new MultiThreadIoEventLoopGroup(loops, NioIoHandler.newFactory());
     proxy = new ProxyServer(boss, ioGroup, router, buffer, metrics, settings.upstreamTimeout());
     port = proxy.start(settings.listenHost(), settings.listenPort());
-    List<AdminServer.Upstream> ups = new ArrayList<>();
+    List<AgentProbes.Upstream> ups = new ArrayList<>();
     for (Route r : routes) {
-      ups.add(new AdminServer.Upstream(r.endpoint(), r.upstreamHost(), r.upstreamPort()));
+      ups.add(new AgentProbes.Upstream(r.endpoint(), r.upstreamHost(), r.upstreamPort()));
     }
-    admin = new AdminServer(boss, ups, this::sinkStates, registry::scrape);
-    adminPort = admin.start(settings.adminHost(), settings.adminPort());
-    log.info("vigil agent listening on {}:{} (admin {}:{}), endpoints {}, sinks {}",
+    AgentProbes probes = new AgentProbes(ups, this::sinkStates);
+    admin = new AdminServer("agent.admin", settings.adminHost(), settings.adminPort(), settings.metricsToken(),
+        registry::scrape, probes::health, probes::ready);
+    adminPort = admin.port();
+    log.info("vigil agent listening on {}:{} (admin {}:{}{}), endpoints {}, sinks {}",
         settings.listenHost(), port, settings.adminHost(), adminPort,
+        admin.metricsProtected() ? ", /metrics needs the bearer token" : "",
         settings.endpoints().stream().map(EndpointSettings::name).toList(),
         sinks.stream().map(Sink::name).toList());
   }

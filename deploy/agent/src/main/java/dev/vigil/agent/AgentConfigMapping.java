@@ -22,7 +22,8 @@ public final class AgentConfigMapping {
   /**
    * The agent's settings from a loaded configuration.
    *
-   * @throws ConfigException when an endpoint has no upstream (required for the agent)
+   * @throws ConfigException when an endpoint has no upstream (required for the agent) or {@code
+   *     agent.admin.metricsTokenFile} cannot be read
    */
   public static AgentSettings settings(VigilConfig c) {
     List<String> problems = new ArrayList<>();
@@ -58,7 +59,11 @@ public final class AgentConfigMapping {
     var a = c.agent();
     return new AgentSettings(endpoints, kafka, s3, a.listen().host(), a.listen().port(), a.admin().host(),
         a.admin().port(), a.bufferBytes(), a.spool().directory(), a.spool().maxBytes(), a.shutdownGrace(),
-        a.upstreamTimeout(), 0);
+        a.upstreamTimeout(), 0, blankToNull(a.admin().resolveMetricsToken().reveal()));
+  }
+
+  private static String blankToNull(String s) {
+    return s.isEmpty() ? null : s;
   }
 
   private static CaptureMode mode(dev.vigil.config.CaptureMode m) {
