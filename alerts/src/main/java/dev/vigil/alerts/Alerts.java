@@ -38,7 +38,8 @@ public final class Alerts {
         .worseMargin(config.worseMargin())
         .meterRegistry(registry)
         .channel(emailChannel(config))
-        .channel(WebhookChannel.forUrl(config.webhook().url() == null ? null : config.webhook().url().toString()));
+        .channel(WebhookChannel.forUrl(config.webhook().url() == null ? null : config.webhook().url().toString(),
+            config.webhook().secret().reveal(), java.time.Clock.systemUTC()));
     if (publisher != null) {
       b.reportPublisher(publisher);
     }
@@ -65,6 +66,7 @@ public final class Alerts {
       case IMPLICIT -> SmtpSettings.Tls.IMPLICIT;
     };
     return new SmtpSettings(smtp.host(), smtp.port(), tls, smtp.authenticates() ? smtp.user() : null,
-        smtp.password().isEmpty() ? null : smtp.password().reveal(), SmtpSettings.DEFAULT_TIMEOUT);
+        smtp.password().isEmpty() ? null : smtp.password().reveal(), SmtpSettings.DEFAULT_TIMEOUT,
+        smtp.allowPlaintextAuth());
   }
 }

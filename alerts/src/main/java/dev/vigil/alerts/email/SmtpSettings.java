@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param user user for AUTH, or null/blank for none
  * @param password password for AUTH (never logged)
  * @param timeout connect, read and write timeout of one attempt
+ * @param allowPlaintextAuth log in over {@link Tls#NONE}; without it such settings are refused,
+ *     since the password would cross the network in clear text
  */
-public record SmtpSettings(String host, int port, Tls tls, String user, String password, Duration timeout) {
+public record SmtpSettings(String host, int port, Tls tls, String user, String password, Duration timeout,
+    boolean allowPlaintextAuth) {
 
   /** Transport security. */
   public enum Tls {
@@ -32,6 +35,15 @@ public record SmtpSettings(String host, int port, Tls tls, String user, String p
     }
     tls = Objects.requireNonNullElse(tls, Tls.NONE);
     timeout = Objects.requireNonNullElse(timeout, DEFAULT_TIMEOUT);
+    if (tls == Tls.NONE && user != null && !user.isBlank() && !allowPlaintextAuth) {
+      throw new IllegalArgumentException("alerts.smtp.tls is none while alerts.smtp.user is set: the password would"
+          + " cross the network in clear text; use starttls or implicit, or set alerts.smtp.allowPlaintextAuth: true");
+    }
+  }
+
+  /** As the canonical constructor, refusing a login over {@link Tls#NONE}. */
+  public SmtpSettings(String host, int port, Tls tls, String user, String password, Duration timeout) {
+    this(host, port, tls, user, password, timeout, false);
   }
 
   /** Plain SMTP without auth (the embedded server). */
@@ -46,6 +58,7 @@ public record SmtpSettings(String host, int port, Tls tls, String user, String p
   @Override
   public String toString() {
     return "SmtpSettings[host=" + host + ", port=" + port + ", tls=" + tls + ", user=" + user
-        + ", password=" + (password == null || password.isEmpty() ? "" : "****") + ", timeout=" + timeout + "]";
+        + ", password=" + (password == null || password.isEmpty() ? "" : "****") + ", timeout=" + timeout
+        + ", allowPlaintextAuth=" + allowPlaintextAuth + "]";
   }
 }

@@ -14,9 +14,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Alerts as a JSON POST: a Slack-compatible {@code "text"} field (so a Slack or Mattermost incoming
@@ -24,27 +27,41 @@ import java.util.Optional;
  *
  * <p>2xx is accepted; 408, 429 and 5xx or no connection are retried; other 4xx are refused for
  * good. Each request carries {@code X-Vigil-Alert-Id} (stable across retries) so a receiver can
- * drop a duplicate.
+ * drop a duplicate, and, with a secret, {@link WebhookSignature}'s timestamp and HMAC-SHA256
+ * signature, computed for each attempt.
  */
 public final class WebhookChannel implements Channel {
   /** Timeout of one POST. */
   public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+  private static final Logger log = LoggerFactory.getLogger(WebhookChannel.class);
+
   private final URI url;
+  private final byte[] secret; // null: unsigned
+  private final Clock clock;
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper();
 
-  private WebhookChannel(URI url) {
+  private WebhookChannel(URI url, byte[] secret, Clock clock) {
     this.url = url;
+    this.secret = secret;
+    this.clock = clock;
     this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+  }
+
+  /** As {@link #forUrl(String, String, Clock)}, unsigned. */
+  public static Channel forUrl(String url) {
+    return forUrl(url, null, Clock.systemUTC());
   }
 
   /**
    * The webhook channel for {@code alerts.webhook.url}; the disabled channel when it is null or blank.
    *
+   * @param secret {@code alerts.webhook.secret}; null or empty: requests are unsigned (logged once)
+   * @param clock the signing time
    * @throws IllegalArgumentException when the URL is not an absolute http(s) URL
    */
-  public static Channel forUrl(String url) {
+  public static Channel forUrl(String url, String secret, Clock clock) {
     if (url == null || url.isBlank()) {
       return Channel.disabled("webhook");
     }
@@ -58,7 +75,12 @@ public final class WebhookChannel implements Channel {
         || uri.getHost() == null) {
       throw new IllegalArgumentException("alerts.webhook.url '" + url + "' must be an absolute http:// or https:// URL");
     }
-    return new WebhookChannel(uri);
+    if (secret == null || secret.isEmpty()) {
+      log.warn("alerts.webhook.secret is not set: webhook requests to {} are not signed; set it so the receiver can"
+          + " verify X-Vigil-Signature", uri.getHost());
+      return new WebhookChannel(uri, null, clock);
+    }
+    return new WebhookChannel(uri, secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), clock);
   }
 
   @Override
@@ -139,12 +161,17 @@ public final class WebhookChannel implements Channel {
     } catch (IOException e) {
       return SendResult.rejected("stored payload is not JSON: " + e.getMessage());
     }
-    HttpRequest request = HttpRequest.newBuilder(url)
+    HttpRequest.Builder builder = HttpRequest.newBuilder(url)
         .timeout(TIMEOUT)
         .header("Content-Type", "application/json; charset=utf-8")
         .header("X-Vigil-Alert-Id", alertId)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+    if (secret != null) {
+      long now = clock.instant().getEpochSecond();
+      builder.header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now))
+          .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, now, payload));
+    }
+    HttpRequest request = builder.build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       int status = response.statusCode();
