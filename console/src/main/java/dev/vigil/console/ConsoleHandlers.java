@@ -2,6 +2,7 @@ package dev.vigil.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.admin.RequestIds;
 import dev.vigil.capture.format.CaptureRecord;
 import dev.vigil.capture.format.CapturedBody;
 import dev.vigil.config.EndpointConfig;
@@ -30,6 +31,7 @@ import java.util.concurrent.RejectedExecutionException;
  * Response}; they hold no state of their own.
  */
 final class ConsoleHandlers {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ConsoleHandlers.class);
   /** Images and report files never change under one key except on a rerun: cache briefly. */
   static final int FILE_CACHE_SECONDS = 60;
 
@@ -178,7 +180,13 @@ final class ConsoleHandlers {
     try {
       return saliency.explain(e, id, loc, r)
           .thenApply(png -> Response.bytes("image/png", png, FILE_CACHE_SECONDS))
-          .exceptionally(t -> Response.error(422, "FullGrad failed: " + (t.getCause() == null ? t : t.getCause()).getMessage()));
+          .exceptionally(t -> {
+            String requestId = RequestIds.next();
+            log.warn("FullGrad of {} record {} failed (request {})", e.name(), id, requestId,
+                t.getCause() == null ? t : t.getCause());
+            return Response.error(422, "FullGrad failed for this record (request " + requestId
+                + "); the console's log has the details");
+          });
     } catch (RejectedExecutionException busy) {
       return CompletableFuture.completedFuture(Response.error(503, "FullGrad is busy with "
           + OnDemandSaliency.QUEUE + " waiting requests; try again shortly"));

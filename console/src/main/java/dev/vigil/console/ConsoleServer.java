@@ -2,6 +2,7 @@ package dev.vigil.console;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.admin.RequestIds;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.monitor.baseline.BaselineStore;
 import java.io.IOException;
@@ -147,27 +148,34 @@ public final class ConsoleServer implements AutoCloseable {
             groups.add(m.group(i));
           }
           r.handler().handle(groups, query(uri.getRawQuery())).whenComplete((resp, err) ->
-              send(x, err == null ? resp : failure(path, err)));
+              send(x, err == null ? resp : failure(x, path, err)));
           return;
         }
       }
       send(x, Response.error(404, "no page at " + path));
     } catch (RuntimeException | IOException e) {
-      send(x, failure(x.getRequestURI().getPath(), e));
+      send(x, failure(x, x.getRequestURI().getPath(), e));
     }
   }
 
-  private static Response failure(String path, Throwable e) {
+  /**
+   * The answer to a failed request. A bad query (IllegalArgumentException, thrown by the handlers'
+   * own checks) is told to the reader; anything else is a short message with a request id, and the
+   * detail (S3 keys, exception text) goes to the log under that id only.
+   */
+  private static Response failure(HttpExchange x, String path, Throwable e) {
     Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     if (t instanceof IllegalArgumentException) {
       return Response.error(400, t.getMessage());
     }
+    String id = RequestIds.reuseOrNew(x.getRequestHeaders().getFirst(RequestIds.HEADER));
+    x.getResponseHeaders().set(RequestIds.HEADER, id);
     if (t instanceof IOException) {
-      log.warn("{}: {}", path, t.getMessage());
-      return Response.error(502, t.getMessage());
+      log.warn("{} (request {}): {}", path, id, t.getMessage());
+      return Response.error(502, "could not read from storage (request " + id + "); the console's log has the details");
     }
-    log.error("{} failed", path, t);
-    return Response.error(500, "internal error: " + t);
+    log.error("{} failed (request {})", path, id, t);
+    return Response.error(500, "internal error (request " + id + "); the console's log has the details");
   }
 
   private static void send(HttpExchange x, Response r) {

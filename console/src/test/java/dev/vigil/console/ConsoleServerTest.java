@@ -158,6 +158,32 @@ class ConsoleServerTest {
   }
 
   @Test
+  void aStorageFailureAnswersARequestIdAndLogsTheDetailUnderIt() throws Exception {
+    ch.qos.logback.classic.Logger serverLog =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ConsoleServer.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    serverLog.addAppender(logged);
+    try {
+      String key = "capture/traffic-signs/2001/01/01/00/no-such-object.jsonl";
+      HttpResponse<String> r = get(server, "/event/input?endpoint=traffic-signs&loc="
+          + Html.url("s3://" + fx.stack.s3Bucket() + "/" + key + "#L1"), null);
+      assertThat(r.statusCode()).isIn(500, 502);
+      String id = r.headers().firstValue("X-Request-Id").orElseThrow();
+      assertThat(id).matches("[0-9a-f]{16}");
+      assertThat(r.body()).contains("(request " + id + ")").doesNotContain("no-such-object", "Exception", "s3://")
+          .hasLineCount(1);
+      assertThat(logged.list).anySatisfy(e -> {
+        String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
+        assertThat(line).contains(id, "no-such-object");
+      });
+    } finally {
+      serverLog.detachAppender(logged);
+    }
+  }
+
+  @Test
   void fullGradRunsOnDemandForOneSample() throws Exception {
     var s = fx.reports.get(ConsoleFixture.WINDOWS - 1).flaggedSamples().get(0);
     byte[] png = bytes("/event/fullgrad?endpoint=traffic-signs&id=" + Html.url(s.eventId()) + "&loc="

@@ -7,13 +7,25 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import dev.vigil.admin.RequestIds;
+import dev.vigil.capture.sampling.CapturePolicy;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
+
 
 /**
  * Every response the agent writes itself instead of the upstream: a short JSON body {@code
  * {"error": kind, ...}} with Content-Length, so clients and the capture see one shape.
+ *
+ * <p>Failures carry a request id (body field {@code requestId} and header {@code X-Request-Id})
+ * and a fixed message; what went wrong inside (exception text, addresses) goes to the agent's log
+ * under the same id, never to the client.
  */
 final class ErrorResponses {
+  /** The response header naming the request id. */
+  static final String REQUEST_ID_HEADER = RequestIds.HEADER;
+
   private static final byte[] NO_ROUTE =
       utf8("{\"error\":\"no_route\",\"message\":\"no endpoint is configured for this path or host\"}");
 
@@ -24,19 +36,43 @@ final class ErrorResponses {
     return json(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND, NO_ROUTE, true);
   }
 
-  /** 400 for a request the codec could not decode; the connection closes after it. */
-  static FullHttpResponse badRequest(Throwable cause) {
-    String msg = cause == null ? "malformed HTTP request" : cause.getMessage();
-    byte[] body = utf8("{\"error\":\"bad_request\",\"message\":\"" + jsonEscape(String.valueOf(msg)) + "\"}");
-    return json(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, body, true);
+  /**
+   * 400 for a request the codec could not decode; the connection closes after it.
+   *
+   * @param requestId from {@link #newRequestId()}: a request that cannot be decoded has no trusted headers
+   */
+  static FullHttpResponse badRequest(Throwable cause, String requestId) {
+    String msg = cause instanceof TooLongFrameException ? "request line or headers too large" : "malformed HTTP request";
+    byte[] body = utf8("{\"error\":\"bad_request\",\"message\":\"" + msg + "\",\"requestId\":\"" + requestId + "\"}");
+    FullHttpResponse resp = json(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST, body, true);
+    resp.headers().set(REQUEST_ID_HEADER, requestId);
+    return resp;
   }
 
   /** The body of a 502/504 the agent answers for a failed upstream (also what gets captured). */
-  static byte[] upstreamErrorBody(HttpResponseStatus status, String endpoint, Throwable cause) {
-    String error = status.code() == 504 ? "upstream_timeout" : "upstream_unavailable";
-    return utf8(
-        "{\"error\":\"" + error + "\",\"endpoint\":\"" + endpoint + "\",\"message\":\""
-            + jsonEscape(cause == null ? error : String.valueOf(cause.getMessage())) + "\"}");
+  static byte[] upstreamErrorBody(HttpResponseStatus status, String endpoint, String requestId) {
+    boolean timeout = status.code() == 504;
+    String error = timeout ? "upstream_timeout" : "upstream_unavailable";
+    String message = timeout ? "the model server did not answer in time" : "the model server could not be reached";
+    return utf8("{\"error\":\"" + error + "\",\"endpoint\":\"" + jsonEscape(endpoint) + "\",\"message\":\"" + message
+        + "\",\"requestId\":\"" + requestId + "\"}");
+  }
+
+  /**
+   * The id a failure of this request is answered and logged under: the client's own request id
+   * ({@code sampling.requestIdHeader}) or inference id ({@code capture.inferenceIdHeader}) when it
+   * is tame, else a new one ({@link RequestIds}).
+   */
+  static String requestId(HttpHeaders headers, CapturePolicy policy) {
+    return RequestIds.reuseOrNew(header(headers, policy.requestIdHeader()), header(headers, policy.inferenceIdHeader()));
+  }
+
+  private static String header(HttpHeaders headers, String name) {
+    return name == null ? null : headers.get(name);
+  }
+
+  static String newRequestId() {
+    return RequestIds.next();
   }
 
   static FullHttpResponse json(HttpVersion version, HttpResponseStatus status, byte[] body, boolean close) {

@@ -1,6 +1,7 @@
 package dev.vigil.capture.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
@@ -18,6 +19,7 @@ final class Exchange {
   final Route route;
   final ExchangeCapture capture;
   final HttpVersion clientVersion;
+  final HttpHeaders requestHeaders; // the client's, for the request id of a failure
   final boolean head; // a HEAD request: the response has no body whatever its headers say
   final long startNanos = System.nanoTime();
   final ArrayDeque<Object> toUpstream = new ArrayDeque<>(); // request parts queued while CONNECTING
@@ -38,6 +40,7 @@ final class Exchange {
     this.capture = capture;
     this.keepAlive = HttpUtil.isKeepAlive(req);
     this.clientVersion = req.protocolVersion();
+    this.requestHeaders = req.headers();
     this.head = HttpMethod.HEAD.equals(req.method());
   }
 

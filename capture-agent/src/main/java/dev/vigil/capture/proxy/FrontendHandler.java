@@ -435,7 +435,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
-    byte[] body = ErrorResponses.upstreamErrorBody(status, x.endpoint(), cause);
+    String requestId = ErrorResponses.requestId(x.requestHeaders, x.route.policy());
+    log.warn("{} {} for request {} to {}: {}", status.code(), kind, requestId, x.endpoint(), String.valueOf(cause));
+    byte[] body = ErrorResponses.upstreamErrorBody(status, x.endpoint(), requestId);
     x.status = status.code();
     if (!x.requestComplete) {
       x.keepAlive = false;
@@ -443,7 +445,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     long nanos = System.nanoTime() - x.startNanos;
     px.metrics().request(x.endpoint(), x.status);
     x.capture.upstreamError(x.status, body, nanos);
-    ChannelFuture f = ctx.writeAndFlush(ErrorResponses.json(x.clientVersion, status, body, !x.keepAlive));
+    FullHttpResponse resp = ErrorResponses.json(x.clientVersion, status, body, !x.keepAlive);
+    resp.headers().set(ErrorResponses.REQUEST_ID_HEADER, requestId);
+    ChannelFuture f = ctx.writeAndFlush(resp);
     finishClientSide(x, f);
   }
 
@@ -522,7 +526,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       clientGone(ex);
       return;
     }
-    answerAndClose(ErrorResponses.badRequest(cause));
+    String requestId = ErrorResponses.newRequestId();
+    log.debug("400 for request {}: {}", requestId, String.valueOf(cause));
+    answerAndClose(ErrorResponses.badRequest(cause, requestId));
   }
 
   private void answerAndClose(FullHttpResponse resp) {

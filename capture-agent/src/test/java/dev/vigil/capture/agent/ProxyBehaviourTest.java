@@ -140,6 +140,37 @@ class ProxyBehaviourTest {
   }
 
   @Test
+  void upstreamFailureAnswersARequestIdAndLogsTheDetailUnderIt() throws Exception {
+    ch.qos.logback.classic.Logger frontend =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.vigil.capture.proxy.FrontendHandler");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    frontend.addAppender(logged);
+    try {
+      // the client's inference id is reused
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(viaAgent("/gone/predict")).header("X-Inference-Id", "inf-7")
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(r.body()).isEqualTo("{\"error\":\"upstream_unavailable\",\"endpoint\":\"gone\","
+          + "\"message\":\"the model server could not be reached\",\"requestId\":\"inf-7\"}");
+      assertThat(r.headers().firstValue("X-Request-Id")).hasValue("inf-7");
+      // the detail (exception, address) is in the log under the same id, not in the body
+      assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage())
+          .contains("inf-7", "gone", "Connection refused"));
+
+      // an id that could inject into JSON or the log is replaced by a fresh one
+      HttpResponse<String> odd = http.send(HttpRequest.newBuilder(viaAgent("/gone/predict"))
+          .header("X-Request-Id", "a\"b<script>").build(), HttpResponse.BodyHandlers.ofString());
+      String id = odd.headers().firstValue("X-Request-Id").orElseThrow();
+      assertThat(id).matches("[0-9a-f]{16}");
+      assertThat(odd.body()).endsWith("\"requestId\":\"" + id + "\"}").doesNotContain("script");
+    } finally {
+      frontend.detachAppender(logged);
+    }
+  }
+
+  @Test
   void upstreamTimeoutGets504() throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(viaAgent("/slow")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(504);

@@ -216,13 +216,15 @@ class FrontendHandlerTest {
   @Test
   void upstreamConnectFailureAnswers502AndKeepsTheConnection() {
     connectPending();
-    open();
-    client.writeInbound(ascii(GET));
+    open(idPolicy(), Duration.ofSeconds(30));
+    client.writeInbound(ascii("GET /v1/json HTTP/1.1\r\nHost: x\r\nX-Request-Id: req-42\r\n\r\n"));
     Exchange x = frontend.exchange();
-    pending.setFailure(new ConnectException("Connection refused"));
+    pending.setFailure(new ConnectException("Connection refused: 10.0.0.7:8080"));
 
-    String body = "{\"error\":\"upstream_unavailable\",\"endpoint\":\"signs\",\"message\":\"Connection refused\"}";
-    assertThat(text(client)).isEqualTo(json("502 Bad Gateway", body, false));
+    // the client's own request id, a fixed message; the exception text stays in the log
+    String body = "{\"error\":\"upstream_unavailable\",\"endpoint\":\"signs\",\"message\":\"the model server could"
+        + " not be reached\",\"requestId\":\"req-42\"}";
+    assertThat(text(client)).isEqualTo(json("502 Bad Gateway", body, false, "req-42"));
     assertThat(x.state()).isEqualTo(DONE);
     assertThat(frontend.exchange()).isNull();
     assertThat(frontend.connection()).isEqualTo(Connection.OPEN);
@@ -243,8 +245,11 @@ class FrontendHandlerTest {
     ByteBuf queued = ((HttpContent) frontend.exchange().toUpstream.peekLast()).content();
     pending.setFailure(new ConnectException("Connection refused"));
 
-    String body = "{\"error\":\"upstream_unavailable\",\"endpoint\":\"signs\",\"message\":\"Connection refused\"}";
-    assertThat(text(client)).isEqualTo(json("502 Bad Gateway", body, true));
+    String out = text(client);
+    String id = generatedId(out);
+    String body = "{\"error\":\"upstream_unavailable\",\"endpoint\":\"signs\",\"message\":\"the model server could"
+        + " not be reached\",\"requestId\":\"" + id + "\"}";
+    assertThat(out).isEqualTo(json("502 Bad Gateway", body, true, id));
     assertThat(queued.refCnt()).as("queued body released").isZero();
     assertClientClosed();
   }
@@ -257,9 +262,10 @@ class FrontendHandlerTest {
     upstreams.get(0).close();
     upstreams.get(0).runPendingTasks();
 
-    assertThat(text(client))
-        .isEqualTo(json("502 Bad Gateway",
-            "{\"error\":\"upstream_unavailable\",\"endpoint\":\"signs\",\"message\":\"upstream closed the connection\"}", false));
+    String out = text(client);
+    String id = generatedId(out);
+    assertThat(out).isEqualTo(json("502 Bad Gateway", "{\"error\":\"upstream_unavailable\",\"endpoint\":\"signs\","
+        + "\"message\":\"the model server could not be reached\",\"requestId\":\"" + id + "\"}", false, id));
     assertThat(x.state()).isEqualTo(DONE);
     assertThat(upstreamErrors("unavailable")).isEqualTo(1);
   }
@@ -295,9 +301,10 @@ class FrontendHandlerTest {
     client.runScheduledPendingTasks();
 
     assertThat(x.state()).isEqualTo(DONE);
-    assertThat(text(client))
-        .isEqualTo(json("504 Gateway Timeout",
-            "{\"error\":\"upstream_timeout\",\"endpoint\":\"signs\",\"message\":\"no response from upstream within PT0.02S\"}", false));
+    String out = text(client);
+    String id = generatedId(out);
+    assertThat(out).isEqualTo(json("504 Gateway Timeout", "{\"error\":\"upstream_timeout\",\"endpoint\":\"signs\","
+        + "\"message\":\"the model server did not answer in time\",\"requestId\":\"" + id + "\"}", false, id));
     assertThat(upstreams.get(0).isOpen()).isFalse();
     assertThat(upstreamErrors("timeout")).isEqualTo(1);
   }
@@ -357,9 +364,11 @@ class FrontendHandlerTest {
 
     assertThat(frontend.exchange()).isNull();
     assertThat(upstreams).isEmpty();
-    assertThat(text(client))
-        .isEqualTo(json("400 Bad Request",
-            "{\"error\":\"bad_request\",\"message\":\"HTTP header is larger than 65536 bytes.\"}", true));
+    String out = text(client);
+    String id = generatedId(out);
+    assertThat(out).isEqualTo(json("400 Bad Request",
+        "{\"error\":\"bad_request\",\"message\":\"request line or headers too large\",\"requestId\":\"" + id + "\"}",
+        true, id));
     assertClientClosed();
   }
 
@@ -486,6 +495,25 @@ class FrontendHandlerTest {
   private static String json(String statusLine, String body, boolean close) {
     return "HTTP/1.1 " + statusLine + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length() + "\r\n"
         + (close ? "connection: close\r\n" : "") + "\r\n" + body;
+  }
+
+  /** An answer of the agent's own that names a request id (body and header). */
+  private static String json(String statusLine, String body, boolean close, String requestId) {
+    return "HTTP/1.1 " + statusLine + "\r\ncontent-type: application/json\r\ncontent-length: " + body.length() + "\r\n"
+        + (close ? "connection: close\r\n" : "") + "X-Request-Id: " + requestId + "\r\n\r\n" + body;
+  }
+
+  /** The id the agent made up for a request that brought none: 16 hex digits. */
+  private static String generatedId(String response) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"requestId\":\"([0-9a-f]{16})\"").matcher(response);
+    assertThat(m.find()).as("a generated request id in %s", response).isTrue();
+    return m.group(1);
+  }
+
+  /** As {@link #policy(long)}, with the request and inference id headers the config defaults to. */
+  private static CapturePolicy idPolicy() {
+    return new CapturePolicy("signs", "default", new Sampler(100), "X-Request-Id", CaptureMode.InputAndOutput,
+        new ContentTypes(List.of()), "X-Inference-Id", 1 << 20, new Redactor(List.of()), true);
   }
 
   private double requests(int status) {

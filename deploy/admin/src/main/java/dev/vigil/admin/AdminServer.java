@@ -117,8 +117,10 @@ public final class AdminServer implements AutoCloseable {
           default -> Answer.text(404, "not found; try /healthz, /readyz or /metrics\n");
         };
       } catch (RuntimeException e) {
-        log.warn("{} {} failed", key, x.getRequestURI().getPath(), e);
-        a = Answer.text(500, "internal error; see the log\n");
+        String id = RequestIds.next();
+        log.warn("{} {} failed (request {})", key, x.getRequestURI().getPath(), id, e);
+        x.getResponseHeaders().set(RequestIds.HEADER, id);
+        a = Answer.text(500, "internal error (request " + id + "); the log has the details\n");
       }
       respond(x, a);
     } catch (IOException e) {
