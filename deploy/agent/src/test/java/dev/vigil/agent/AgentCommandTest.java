@@ -43,7 +43,7 @@ class AgentCommandTest {
                accessKeyId: AK, secretAccessKey: SK, objectMaxBytes: 4MB, objectMaxAge: 30s}
         agent:
           listen: {host: 127.0.0.1, port: 9001}
-          admin: {host: 127.0.0.1, port: 9002}
+          admin: {host: 127.0.0.1, port: 9002, metricsToken: scrape-me}
           bufferBytes: 32MB
           spool: {directory: /tmp/vigil-spool, maxBytes: 2GB}
           shutdownGrace: 5s
@@ -72,6 +72,8 @@ class AgentCommandTest {
     assertThat(s.s3().toString()).doesNotContain("SK");
     assertThat(s.listenPort()).isEqualTo(9001);
     assertThat(s.adminPort()).isEqualTo(9002);
+    assertThat(s.metricsToken()).isEqualTo("scrape-me");
+    assertThat(s.toString()).doesNotContain("scrape-me");
     assertThat(s.bufferBytes()).isEqualTo(32L << 20);
     assertThat(s.spoolMaxBytes()).isEqualTo(2L << 30);
     assertThat(s.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
@@ -86,6 +88,29 @@ class AgentCommandTest {
         """, Map.of()));
     assertThat(s.kafka()).isNull();
     assertThat(s.s3().bucket()).isEqualTo("bkt");
+  }
+
+  @Test
+  void theAdminPortIsLoopbackUnlessConfiguredAndItsTokenMayComeFromAFile() throws Exception {
+    String base = "endpoints: [{name: a, upstream: http://127.0.0.1:1}]\n";
+    AgentSettings plain = AgentConfigMapping.settings(ConfigLoader.parse(base, Map.of()));
+    assertThat(plain.adminHost()).isEqualTo("127.0.0.1");
+    assertThat(plain.metricsToken()).isNull();
+
+    Path token = dir.resolve("metrics-token");
+    java.nio.file.Files.writeString(token, "from-a-file\n"); // as a mounted Secret often ends
+    String withFile = base + "agent: {admin: {metricsTokenFile: " + token + "}}\n";
+    assertThat(AgentConfigMapping.settings(ConfigLoader.parse(withFile, Map.of())).metricsToken()).isEqualTo("from-a-file");
+
+    java.nio.file.Files.delete(token);
+    assertThat(run("--config", writeConfig(withFile).toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("agent.admin.metricsTokenFile: cannot read " + token).hasLineCount(1);
+  }
+
+  private Path writeConfig(String yaml) throws java.io.IOException {
+    Path f = dir.resolve("agent.yaml");
+    java.nio.file.Files.writeString(f, yaml);
+    return f;
   }
 
   @Test
