@@ -74,6 +74,16 @@ public final class WindowMonitor {
     return endpoint;
   }
 
+  /**
+   * Whether this window's report was published whole before (by any replica); false when reports
+   * are not written to S3.
+   *
+   * @throws RuntimeException when S3 cannot answer
+   */
+  public boolean reported(Window window) {
+    return publisher != null && publisher.published(endpoint, window.start(), window.end());
+  }
+
   /** Reads and judges a window without publishing anything (also the first step of {@link #run}). */
   public MonitorReport analyze(Window window) throws WindowReadException {
     return analyze(window, null);
@@ -105,10 +115,19 @@ public final class WindowMonitor {
 
   /** As {@link #run(Window)}, counting records read into {@code progressOrNull}. */
   public MonitorReport run(Window window, LongAdder progressOrNull) throws WindowReadException, PublishException {
+    return run(window, progressOrNull, false);
+  }
+
+  /**
+   * As {@link #run(Window, LongAdder)}; {@code backfill} marks a window missed during downtime
+   * and checked late (it says so in report.json, report.html and the alert).
+   */
+  public MonitorReport run(Window window, LongAdder progressOrNull, boolean backfill)
+      throws WindowReadException, PublishException {
     long t0 = System.nanoTime();
     MonitorReport report;
     try {
-      report = analyze(window, progressOrNull);
+      report = analyze(window, progressOrNull).withBackfill(backfill);
       List<MonitorReport> recent;
       synchronized (this) {
         history.removeIf(r -> r.windowStart().equals(window.start()) && r.windowEnd().equals(window.end()));
@@ -131,8 +150,8 @@ public final class WindowMonitor {
       metrics.update(report);
       metrics.run(endpoint, true);
     }
-    log.info("endpoint {} window {}: {} predictions, {} violations {} in {} ms", endpoint, window,
-        report.statistics().count(), report.violations().size(),
+    log.info("endpoint {} window {}{}: {} predictions, {} violations {} in {} ms", endpoint, window,
+        backfill ? " (backfill)" : "", report.statistics().count(), report.violations().size(),
         report.violations().stream().map(v -> v.type().code()).toList(), (System.nanoTime() - t0) / 1_000_000);
     for (ReportListener l : listeners) {
       try {

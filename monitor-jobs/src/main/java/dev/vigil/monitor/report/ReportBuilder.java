@@ -38,6 +38,6 @@ public final class ReportBuilder {
     List<FlaggedSample> samples = flags.samplesFor(violations, driftClass);
     return new MonitorReport(endpoint, variant, windowStart, windowEnd, now, source, outputFormat,
         w, baselineOrNull, cmp, constraints, List.copyOf(checks), List.copyOf(violations),
-        List.copyOf(samples), w.completeness());
+        List.copyOf(samples), w.completeness(), false);
   }
 }

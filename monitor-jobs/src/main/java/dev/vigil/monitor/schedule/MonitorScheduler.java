@@ -36,7 +36,13 @@ import org.slf4j.LoggerFactory;
  * Quartz's row locks make each fire run on exactly one node (nothing home-made).
  *
  * <p><b>Misfires</b> (the node or the cluster was down at fire time) run once when the scheduler
- * is back ({@code MISFIRE_INSTRUCTION_FIRE_ONCE_NOW}), for the window of the missed fire time.
+ * is back ({@code MISFIRE_INSTRUCTION_FIRE_ONCE_NOW}), for the window of the missed fire time;
+ * that run first backfills the windows missed before it, oldest first, up to {@code
+ * monitor.backfill.maxWindows} (see {@link WindowJob}).
+ *
+ * <p><b>Recovery.</b> Jobs request recovery: when a replica dies mid-window, the cluster notices
+ * after about {@code clusterCheckin + 7.5 s} and another replica reruns the same window (same
+ * scheduled fire time). A window whose report was published whole is never run twice.
  *
  * <p><b>Schema.</b> With JDBC, the Quartz tables are created from the quartz jar's {@code
  * tables_postgres.sql} when {@code qrtz_job_details} is absent, under a PostgreSQL advisory lock
@@ -54,9 +60,21 @@ public final class MonitorScheduler implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** One endpoint's schedule. */
-  public record Job(String endpoint, String cron, Duration windowStart, Duration windowEnd) {
+  /**
+   * One endpoint's schedule.
+   *
+   * @param backfillMaxWindows missed windows a run checks first, oldest first (0: none)
+   */
+  public record Job(String endpoint, String cron, Duration windowStart, Duration windowEnd, int backfillMaxWindows) {
+    /** A job without backfill. */
+    public Job(String endpoint, String cron, Duration windowStart, Duration windowEnd) {
+      this(endpoint, cron, windowStart, windowEnd, 0);
+    }
+
     public Job {
+      if (backfillMaxWindows < 0) {
+        throw new IllegalArgumentException("monitor.backfill.maxWindows must be >= 0, was " + backfillMaxWindows);
+      }
       Objects.requireNonNull(endpoint, "endpoint");
       if (!org.quartz.CronExpression.isValidExpression(cron)) {
         throw new IllegalArgumentException("monitor.schedule '" + cron + "' is not a Quartz cron expression;"
@@ -92,6 +110,12 @@ public final class MonitorScheduler implements AutoCloseable {
     /** A clustered PostgreSQL store with the default timings. */
     public static Store postgres(String jdbcUrl, String user, String password, String instanceId) {
       return new Store(jdbcUrl, user, password, instanceId, CLUSTER_CHECKIN, MISFIRE_THRESHOLD);
+    }
+
+    /** A clustered PostgreSQL store checking in every {@code clusterCheckin}. */
+    public static Store postgres(String jdbcUrl, String user, String password, String instanceId,
+        Duration clusterCheckin) {
+      return new Store(jdbcUrl, user, password, instanceId, clusterCheckin, MISFIRE_THRESHOLD);
     }
   }
 
@@ -158,7 +182,10 @@ public final class MonitorScheduler implements AutoCloseable {
         .usingJobData(WindowJob.START_OFFSET, j.windowStart().toString())
         .usingJobData(WindowJob.END_OFFSET, j.windowEnd().toString())
         .usingJobData(WindowJob.CRON, j.cron())
+        .usingJobData(WindowJob.BACKFILL, Integer.toString(j.backfillMaxWindows()))
         .storeDurably()
+        // A window a dead replica was running is rerun by another (clustered store).
+        .requestRecovery(true)
         .build();
     Trigger trigger = TriggerBuilder.newTrigger()
         .withIdentity(triggerKey)
