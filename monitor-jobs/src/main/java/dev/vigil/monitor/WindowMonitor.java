@@ -98,9 +98,19 @@ public final class WindowMonitor {
     for (int i = 1; i < scans.size(); i++) {
       all.merge(scans.get(i));
     }
-    return ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(), source.name(),
-        output.format().configName(), output.labels(), all.statistics(), all.flags(),
+    MonitorReport report = ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(),
+        source.name(), output.format().configName(), output.labels(), all.statistics(), all.flags(),
         baseline == null ? null : baseline.statistics(), constraints);
+    if (all.duplicates() > 0) {
+      log.info("endpoint {} window {}: skipped {} re-sent record(s) (eventId already read)", endpoint, window,
+          all.duplicates());
+    }
+    if (all.shareRead() < 1.0) {
+      log.warn("endpoint {} window {} starts before the earliest retained record ({}): {}% of it could be read",
+          endpoint, window, all.earliestRetained(), Math.round(all.shareRead() * 100));
+      report = ReportBuilder.incomplete(report, all.shareRead(), all.earliestRetained());
+    }
+    return report;
   }
 
   /**

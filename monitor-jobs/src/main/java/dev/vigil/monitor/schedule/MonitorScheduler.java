@@ -148,6 +148,9 @@ public final class MonitorScheduler implements AutoCloseable {
       p.put("org.quartz.jobStore.tablePrefix", "QRTZ_");
       p.put("org.quartz.jobStore.isClustered", "true");
       p.put("org.quartz.jobStore.clusterCheckinInterval", Long.toString(store.clusterCheckin().toMillis()));
+      // After a database outage, retry within a check-in or two rather than Quartz's fixed 15 s.
+      p.put("org.quartz.jobStore.dbRetryInterval",
+          Long.toString(Math.max(1000, Math.min(15_000, 2 * store.clusterCheckin().toMillis()))));
       p.put("org.quartz.jobStore.useProperties", "true");
       p.put("org.quartz.dataSource." + ds + ".provider", "hikaricp");
       p.put("org.quartz.dataSource." + ds + ".driver", "org.postgresql.Driver");
