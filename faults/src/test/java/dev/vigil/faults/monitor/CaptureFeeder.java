@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Writes an endpoint's captures to S3 the way the agent's S3 sink does (one JSON Lines object per
- * second, keyed by its first record's time, records stamped with the time they were "served"), so
+ * {@link #OBJECT_SECONDS}, keyed by its first record's time; records stamped 100 ms apart from
+ * then on, a little ahead of the clock so each object is in S3 before its records' times), so
  * that child monitors reading windows relative to now find real traffic.
  *
  * <p>Traffic is {@link Mode#VIOLATING} (class 0 in every prediction: the class-share check fails)
@@ -27,8 +28,10 @@ final class CaptureFeeder implements AutoCloseable {
 
   static final String PREFIX = "capture";
   static final String VARIANT = "v1";
-  /** Records per object (per second). */
+  /** Records per second. */
   static final int PER_SECOND = 10;
+  /** Seconds of records per object: few objects per window, so a loaded machine reads it fast. */
+  static final int OBJECT_SECONDS = 5;
 
   private static final CaptureRecordCodec CODEC = new CaptureRecordCodec();
 
@@ -64,7 +67,7 @@ final class CaptureFeeder implements AutoCloseable {
       Instant first = Instant.now();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       Mode m = mode;
-      for (int i = 0; i < PER_SECOND; i++, n++) {
+      for (int i = 0; i < PER_SECOND * OBJECT_SECONDS; i++, n++) {
         int cls = m == Mode.VIOLATING ? 0 : (int) (n % 4);
         StringBuilder v = new StringBuilder("[");
         for (int c = 0; c < 4; c++) {
@@ -80,11 +83,11 @@ final class CaptureFeeder implements AutoCloseable {
       try {
         String key = CaptureLayout.objectKey(PREFIX, endpoint, VARIANT, first, UUID.randomUUID());
         s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(out.toByteArray()));
-        written.addAndGet(PER_SECOND);
+        written.addAndGet(PER_SECOND * OBJECT_SECONDS);
       } catch (RuntimeException e) {
         System.err.println("feeder " + endpoint + ": " + e);
       }
-      long sleep = 1000 - (System.currentTimeMillis() - first.toEpochMilli());
+      long sleep = OBJECT_SECONDS * 1000L - (System.currentTimeMillis() - first.toEpochMilli());
       if (sleep > 0) {
         try {
           Thread.sleep(sleep);

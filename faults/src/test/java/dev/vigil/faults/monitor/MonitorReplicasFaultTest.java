@@ -241,7 +241,7 @@ class MonitorReplicasFaultTest {
         sinks:
           kafka: {enabled: false}
           s3: {bucket: %s, prefix: %s, endpointOverride: "%s", pathStyle: true, accessKeyId: "%s",
-               secretAccessKey: "%s", objectMaxAge: 2s}
+               secretAccessKey: "%s", objectMaxAge: 5s}
         monitor:
           schedule: "%s"
           window: {start: -PT7S, end: -PT2S}

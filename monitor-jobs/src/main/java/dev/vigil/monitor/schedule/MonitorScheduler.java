@@ -20,6 +20,7 @@ import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -198,11 +199,23 @@ public final class MonitorScheduler implements AutoCloseable {
             .withMisfireHandlingInstructionFireAndProceed())
         .build();
     Trigger existing = s.getTrigger(triggerKey);
+    if (existing == null) {
+      try {
+        // Not "replace": replicas starting together must not reset a trigger another one just
+        // stored (its first fire would run again under the new trigger).
+        s.scheduleJob(detail, java.util.Set.of(trigger), false);
+        log.info("scheduled monitor of {}: cron '{}' (UTC), window {}..{} around each fire", j.endpoint(), j.cron(),
+            j.windowStart(), j.windowEnd());
+        return;
+      } catch (ObjectAlreadyExistsException raced) {
+        existing = s.getTrigger(triggerKey); // another replica stored it first
+      }
+    }
     if (existing instanceof CronTrigger c && c.getCronExpression().equals(j.cron())) {
       s.addJob(detail, true, true); // keep the trigger (and its next fire time), refresh job data
       return;
     }
-    s.scheduleJob(detail, java.util.Set.of(trigger), true);
+    s.scheduleJob(detail, java.util.Set.of(trigger), true); // the cron changed
     log.info("scheduled monitor of {}: cron '{}' (UTC), window {}..{} around each fire", j.endpoint(), j.cron(),
         j.windowStart(), j.windowEnd());
   }
