@@ -61,6 +61,11 @@ public final class JdbcAlertState implements AutoCloseable {
 
   /** A claim whose owner has not refreshed it for this long is taken over by another replica. */
   public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(2);
+  /**
+   * Sent claims are deleted after this: a window judged again later than that (a manual
+   * {@code run-once} of an old window) may alert again.
+   */
+  static final Duration CLAIM_RETENTION = Duration.ofDays(30);
   /** Namespace of the per-endpoint advisory locks (high 16 bits), apart from Quartz's schema lock. */
   private static final long LOCK_NAMESPACE = 0x5641L << 48; // "VA"
   private static final long SCHEMA_LOCK = LOCK_NAMESPACE | 0xFFFF_FFFFL;
@@ -220,10 +225,13 @@ public final class JdbcAlertState implements AutoCloseable {
     }
   }
 
-  /** Records that a server accepted (or refused for good) the message: nobody sends it again. */
+  /**
+   * Records that a server accepted (or refused for good) the message: nobody sends it again. The
+   * payload is dropped (an e-mail with heatmaps is megabytes); the row stays as the claim.
+   */
   void markSent(String entryId, Instant now) throws SQLException {
-    update("UPDATE vigil_alert_claims SET sent_at = ?, sent_by = ? WHERE entry_id = ? AND sent_at IS NULL",
-        now.toEpochMilli(), instance, entryId);
+    update("UPDATE vigil_alert_claims SET sent_at = ?, sent_by = ?, payload = ''::bytea WHERE entry_id = ?"
+        + " AND sent_at IS NULL", now.toEpochMilli(), instance, entryId);
   }
 
   /**
@@ -250,13 +258,19 @@ public final class JdbcAlertState implements AutoCloseable {
 
   /**
    * Takes over the unsent claims nobody refreshed for a lease (their replica died between claim
-   * and send, or lost the message locally), oldest first; each row is taken by compare-and-set on its owner and
-   * {@code claimed_at}, so two replicas never both win it.
+   * and send, or lost the message locally), oldest first; each row is taken by compare-and-set on
+   * its owner and {@code claimed_at}, so two replicas never both win it. Also deletes sent claims
+   * older than {@link #CLAIM_RETENTION}.
    */
   List<Claim> takeOverStale(Instant now) throws SQLException {
     Connection c = connection();
     List<Claim> taken = new ArrayList<>();
     try {
+      try (PreparedStatement prune = c.prepareStatement(
+          "DELETE FROM vigil_alert_claims WHERE sent_at IS NOT NULL AND sent_at < ?")) {
+        prune.setLong(1, now.minus(CLAIM_RETENTION).toEpochMilli());
+        prune.executeUpdate();
+      }
       List<Object[]> stale = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT entry_id, claimed_by, claimed_at FROM vigil_alert_claims"
           + " WHERE sent_at IS NULL AND claimed_at < ? ORDER BY created_at, entry_id LIMIT 100")) {
