@@ -81,24 +81,36 @@ class MonitorReplicasFaultTest {
     String endpoint = "signs-incident";
     CaptureFeeder feeder = feeder(endpoint, Mode.VIOLATING);
     String jdbcUrl = database("faults_incident");
-    ChildJvm a = monitor("replica-a", endpoint, jdbcUrl);
-    ChildJvm b = monitor("replica-b", endpoint, jdbcUrl);
-    awaitStarted(a, b);
+    ChildJvm[] replicas = {monitor("replica-a", endpoint, jdbcUrl), monitor("replica-b", endpoint, jdbcUrl)};
+    awaitStarted(replicas);
 
-    // A run of violating windows...
+    // A run of violating windows: the first one alerts...
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-        .until(() -> violating(MonitorRuns.of(endpoint, a, b)) >= 3);
+        .until(() -> !mails(endpoint, false).isEmpty());
+    // ...and the replica that sent it goes away for a while (a rolling update), so that the other
+    // judges the next violating windows knowing only what the shared state tells it. Quartz keeps
+    // the replica that finished a window busy (the other polls every ~30 s), so without this every
+    // window could land on the sender and the test would prove little.
+    int sender = claimedBy(replicas[0], endpoint, "ALERT") ? 0 : 1;
+    ChildJvm other = replicas[1 - sender];
+    long otherViolatingBefore = violating(MonitorRuns.of(endpoint, other));
+    replicas[sender].stop(Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .until(() -> violating(MonitorRuns.of(endpoint, other)) > otherViolatingBefore
+            && violating(MonitorRuns.of(endpoint, replicas)) >= 3);
+    replicas[sender] = monitor(replicas[sender].log().getFileName().toString().replace(".log", ""), endpoint, jdbcUrl);
     feeder.mode(Mode.CLEAN);
     Instant cleanFrom = Instant.now().plusSeconds(1);
     // ...then clean ones, until the resolved notice is out.
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
-        MonitorRuns.of(endpoint, a, b).stream().anyMatch(r -> r.violations() == 0 && r.start().isAfter(cleanFrom))
+        MonitorRuns.of(endpoint, replicas).stream().anyMatch(r -> r.violations() == 0 && r.start().isAfter(cleanFrom))
             && !mails(endpoint, true).isEmpty());
     Thread.sleep(3000); // a second alert or notice would go out right behind
-    a.stop(Duration.ofSeconds(30));
-    b.stop(Duration.ofSeconds(30));
+    for (ChildJvm r : replicas) {
+      r.stop(Duration.ofSeconds(30));
+    }
 
-    List<Run> runs = MonitorRuns.of(endpoint, a, b);
+    List<Run> runs = MonitorRuns.of(endpoint, replicas);
     List<String> alerts = mails(endpoint, false);
     List<String> resolved = mails(endpoint, true);
     Map<String, Integer> byReplica = MonitorRuns.perReplica(runs);
@@ -111,10 +123,17 @@ class MonitorReplicasFaultTest {
         .put("resolved_sent", resolved.size())
         .put("reports_replica_a", byReplica.getOrDefault("replica-a", 0))
         .put("reports_replica_b", byReplica.getOrDefault("replica-b", 0))
+        .put("violating_windows_after_alert_on_other", violating(MonitorRuns.of(endpoint, other)) - otherViolatingBefore)
         .print();
     assertThat(MonitorRuns.duplicates(runs)).as("windows reported twice: %s", runs).isZero();
     assertThat(alerts).as("alert e-mails for the incident").hasSize(1);
     assertThat(resolved).as("resolved e-mails for the incident").hasSize(1);
+  }
+
+  /** Whether {@code replica} logged claiming a message of {@code kind} (ALERT or RESOLVED) for the endpoint. */
+  private static boolean claimedBy(ChildJvm replica, String endpoint, String kind) throws Exception {
+    String needle = "(" + kind + ", endpoint " + endpoint + ") claimed by";
+    return replica.lines().stream().anyMatch(l -> l.contains(needle));
   }
 
   @Test
