@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param heatmaps flagged samples with heatmaps, most important first
  * @param reportJson the full report as JSON, or null
  * @param reportLocation where report.json lives (e.g. {@code s3://vigil/reports/.../report.json}), or null
+ * @param backfill the window was missed during downtime and checked late (said in the e-mail and report.html)
  */
 public record AlertContent(
     String endpoint,
@@ -35,7 +36,21 @@ public record AlertContent(
     byte[] confidenceHistogramPng,
     List<HeatmapItem> heatmaps,
     byte[] reportJson,
-    URI reportLocation) {
+    URI reportLocation,
+    boolean backfill) {
+
+  /** Content of a window checked on time. */
+  public AlertContent(String endpoint, String variant, Instant windowStart, Instant windowEnd,
+      List<ViolationLine> violations, byte[] classDistributionChartPng, byte[] confidenceHistogramPng,
+      List<HeatmapItem> heatmaps, byte[] reportJson, URI reportLocation) {
+    this(endpoint, variant, windowStart, windowEnd, violations, classDistributionChartPng, confidenceHistogramPng,
+        heatmaps, reportJson, reportLocation, false);
+  }
+
+  /** The line that says a window was checked late, or "" for an on-time window. */
+  public String backfillNote() {
+    return backfill ? "Backfill: this window was missed while no monitor ran and was checked late." : "";
+  }
 
   public AlertContent {
     Objects.requireNonNull(endpoint, "endpoint");

@@ -2,6 +2,7 @@ package dev.vigil.alerts;
 
 import dev.vigil.alerts.delivery.AlertDispatcher;
 import dev.vigil.alerts.delivery.Channel;
+import dev.vigil.alerts.delivery.JdbcAlertState;
 import dev.vigil.alerts.email.EmailChannel;
 import dev.vigil.alerts.email.Recipients;
 import dev.vigil.alerts.email.SmtpSettings;
@@ -32,6 +33,16 @@ public final class Alerts {
    */
   public static AlertDispatcher dispatcher(AlertsConfig config, MeterRegistry registry, ReportPublisher publisher)
       throws IOException {
+    return dispatcher(config, registry, publisher, null);
+  }
+
+  /**
+   * As {@link #dispatcher(AlertsConfig, MeterRegistry, ReportPublisher)}, deciding and claiming
+   * alerts in {@code sharedOrNull} (the state all monitor replicas share) when it is set; the
+   * dispatcher then owns and closes it.
+   */
+  public static AlertDispatcher dispatcher(AlertsConfig config, MeterRegistry registry, ReportPublisher publisher,
+      JdbcAlertState sharedOrNull) throws IOException {
     AlertDispatcher.Builder b = AlertDispatcher.builder()
         .outbox(config.outbox())
         .coolDown(config.coolDown())
@@ -42,6 +53,9 @@ public final class Alerts {
             config.webhook().secret().reveal(), java.time.Clock.systemUTC()));
     if (publisher != null) {
       b.reportPublisher(publisher);
+    }
+    if (sharedOrNull != null) {
+      b.sharedState(sharedOrNull);
     }
     return b.build();
   }

@@ -246,11 +246,15 @@ final class ConfigBinder {
         j.optionalText("jdbcUrl"),
         j.optionalText("user"),
         j.secret("password"),
-        j.text("instanceId", "AUTO"));
+        j.text("instanceId", "AUTO"),
+        j.duration("clusterCheckin", "7500ms", Duration.ofMillis(500), Duration.ofMinutes(10)));
     j.finish();
+    Mapping b = m.mapping("backfill");
+    int backfillMaxWindows = b.integer("maxWindows", 24, 0, 10_000);
+    b.finish();
     m.finish();
     return new MonitorConfig(schedule, window, source, minRecords, lowConfidence, thresholds, flagged, baseline,
-        reportsTopic, admin, jobStore);
+        reportsTopic, admin, jobStore, backfillMaxWindows);
   }
 
   static SaliencyConfig saliency(Mapping m) {

@@ -159,6 +159,8 @@ public final class ConfigPrinter {
     js.put("user", j.user());
     js.put("password", j.password().toString());
     js.put("instanceId", j.instanceId());
+    js.put("clusterCheckin", dur(j.clusterCheckin()));
+    n.putObject("backfill").put("maxWindows", m.backfillMaxWindows());
     return n;
   }
 

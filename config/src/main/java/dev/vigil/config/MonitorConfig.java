@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param reportsTopic Kafka topic reports are published to
  * @param admin where the monitor's {@code /healthz} and {@code /metrics} are served
  * @param jobStore Quartz job store
+ * @param backfillMaxWindows windows missed while no replica ran (downtime) that the next run checks
+ *     first, oldest first; 0 turns backfill off
  */
 public record MonitorConfig(
     String schedule,
@@ -30,7 +32,8 @@ public record MonitorConfig(
     String baseline,
     String reportsTopic,
     AdminConfig admin,
-    JobStoreConfig jobStore) {
+    JobStoreConfig jobStore,
+    int backfillMaxWindows) {
 
   public MonitorConfig {
     Objects.requireNonNull(schedule, "schedule");

@@ -89,13 +89,13 @@ final class MonitorCommand implements Callable<Integer> {
       Map<String, WindowRunner> runners = new HashMap<>();
       List<MonitorScheduler.Job> jobs = new ArrayList<>();
       for (EndpointConfig e : cfg.endpoints()) {
-        WindowMonitor monitor = runtime.monitor(e.name());
-        runners.put(e.name(), (endpoint, window) -> monitor.run(window));
-        jobs.add(new MonitorScheduler.Job(e.name(), m.cronExpression(), m.window().start(), m.window().end()));
+        runners.put(e.name(), new ScheduledWindows(runtime.monitor(e.name())));
+        jobs.add(new MonitorScheduler.Job(e.name(), m.cronExpression(), m.window().start(), m.window().end(),
+            m.backfillMaxWindows()));
       }
       MonitorScheduler.Store store = m.jobStore().type() == JobStoreType.JDBC
           ? MonitorScheduler.Store.postgres(m.jobStore().jdbcUrl(), m.jobStore().user(), m.jobStore().password().reveal(),
-              m.jobStore().instanceId())
+              m.jobStore().instanceId(), m.jobStore().clusterCheckin())
           : MonitorScheduler.Store.memory();
       try (MonitorScheduler scheduler = MonitorScheduler.create(jobs, runners, store);
           AdminServer admin = MonitorAdmin.start(m.admin().host(), m.admin().port(),
@@ -110,6 +110,24 @@ final class MonitorCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** A scheduled endpoint: runs windows (backfills marked) and tells which were reported already. */
+  private record ScheduledWindows(WindowMonitor monitor) implements WindowRunner {
+    @Override
+    public void run(String endpoint, Window window) throws Exception {
+      monitor.run(window);
+    }
+
+    @Override
+    public void run(String endpoint, Window window, boolean backfill) throws Exception {
+      monitor.run(window, null, backfill);
+    }
+
+    @Override
+    public boolean reported(String endpoint, Window window) {
+      return monitor.reported(window);
+    }
   }
 
   /** {@code vigil monitor run-once --endpoint E --window START/DURATION}. */

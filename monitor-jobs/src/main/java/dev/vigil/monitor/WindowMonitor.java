@@ -74,6 +74,16 @@ public final class WindowMonitor {
     return endpoint;
   }
 
+  /**
+   * Whether this window's report was published whole before (by any replica); false when reports
+   * are not written to S3.
+   *
+   * @throws RuntimeException when S3 cannot answer
+   */
+  public boolean reported(Window window) {
+    return publisher != null && publisher.published(endpoint, window.start(), window.end());
+  }
+
   /** Reads and judges a window without publishing anything (also the first step of {@link #run}). */
   public MonitorReport analyze(Window window) throws WindowReadException {
     return analyze(window, null);
@@ -88,9 +98,19 @@ public final class WindowMonitor {
     for (int i = 1; i < scans.size(); i++) {
       all.merge(scans.get(i));
     }
-    return ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(), source.name(),
-        output.format().configName(), output.labels(), all.statistics(), all.flags(),
+    MonitorReport report = ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(),
+        source.name(), output.format().configName(), output.labels(), all.statistics(), all.flags(),
         baseline == null ? null : baseline.statistics(), constraints);
+    if (all.duplicates() > 0) {
+      log.info("endpoint {} window {}: skipped {} re-sent record(s) (eventId already read)", endpoint, window,
+          all.duplicates());
+    }
+    if (all.shareRead() < 1.0) {
+      log.warn("endpoint {} window {} starts before the earliest retained record ({}): {}% of it could be read",
+          endpoint, window, all.earliestRetained(), Math.round(all.shareRead() * 100));
+      report = ReportBuilder.incomplete(report, all.shareRead(), all.earliestRetained());
+    }
+    return report;
   }
 
   /**
@@ -105,10 +125,19 @@ public final class WindowMonitor {
 
   /** As {@link #run(Window)}, counting records read into {@code progressOrNull}. */
   public MonitorReport run(Window window, LongAdder progressOrNull) throws WindowReadException, PublishException {
+    return run(window, progressOrNull, false);
+  }
+
+  /**
+   * As {@link #run(Window, LongAdder)}; {@code backfill} marks a window missed during downtime
+   * and checked late (it says so in report.json, report.html and the alert).
+   */
+  public MonitorReport run(Window window, LongAdder progressOrNull, boolean backfill)
+      throws WindowReadException, PublishException {
     long t0 = System.nanoTime();
     MonitorReport report;
     try {
-      report = analyze(window, progressOrNull);
+      report = analyze(window, progressOrNull).withBackfill(backfill);
       List<MonitorReport> recent;
       synchronized (this) {
         history.removeIf(r -> r.windowStart().equals(window.start()) && r.windowEnd().equals(window.end()));
@@ -131,8 +160,8 @@ public final class WindowMonitor {
       metrics.update(report);
       metrics.run(endpoint, true);
     }
-    log.info("endpoint {} window {}: {} predictions, {} violations {} in {} ms", endpoint, window,
-        report.statistics().count(), report.violations().size(),
+    log.info("endpoint {} window {}{}: {} predictions, {} violations {} in {} ms", endpoint, window,
+        backfill ? " (backfill)" : "", report.statistics().count(), report.violations().size(),
         report.violations().stream().map(v -> v.type().code()).toList(), (System.nanoTime() - t0) / 1_000_000);
     for (ReportListener l : listeners) {
       try {

@@ -27,6 +27,9 @@ public final class WindowScan implements CaptureVisitor {
   private final StatisticsAccumulator statistics;
   private final FlagCollector flags;
   private final LongAdder progress;
+  private long duplicates;
+  private double shareRead = 1.0;
+  private java.time.Instant earliestRetained;
 
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation) {
     this(parser, lowConfidenceThreshold, flaggedPerViolation, null);
@@ -113,10 +116,40 @@ public final class WindowScan implements CaptureVisitor {
     flags.offerUnusable(null, null, reason, location);
   }
 
+  @Override
+  public void duplicate(CaptureLocation location) {
+    duplicates++;
+  }
+
+  @Override
+  public void incomplete(double shareRead, java.time.Instant earliestRetained) {
+    if (shareRead < this.shareRead) {
+      this.shareRead = shareRead;
+      this.earliestRetained = earliestRetained;
+    }
+  }
+
+  /** Re-sent records skipped (same eventId as one already read). */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /** Share of the window's time span that could be read (1 unless retention cut its start). */
+  public double shareRead() {
+    return shareRead;
+  }
+
+  /** The earliest retained record's time when {@link #shareRead()} is below 1, else null. */
+  public java.time.Instant earliestRetained() {
+    return earliestRetained;
+  }
+
   /** Adds {@code other}'s counts and candidates into this scan. */
   public WindowScan merge(WindowScan other) {
     statistics.merge(other.statistics);
     flags.merge(other.flags);
+    duplicates += other.duplicates;
+    incomplete(other.shareRead, other.earliestRetained);
     return this;
   }
 

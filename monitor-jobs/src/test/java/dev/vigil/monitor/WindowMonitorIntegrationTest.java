@@ -294,6 +294,44 @@ class WindowMonitorIntegrationTest {
   }
 
   @Test
+  void kafkaReaderSkipsReSentRecordsAndReportsAWindowOlderThanRetentionAsIncomplete() throws Exception {
+    String endpoint = "resent";
+    Window w = Window.parse(W.start().minus(Duration.ofHours(2)) + "/PT1H");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic(endpoint), 1, (short) 1))).all().get();
+      Random rnd = new Random(3);
+      List<byte[]> lines = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        Instant t = w.start().plusSeconds(i * 36L);
+        CaptureRecord r = Captures.record(endpoint, "r-" + i, t, Captures.probabilities(i % 43, 0.8, rnd), rnd);
+        lines.add(Captures.CODEC.toJsonLine(r));
+        Captures.produce(producer, topic(endpoint), 0, t, r.eventId(), lines.get(i));
+      }
+      // The agent re-sends the first 20 a minute after the window (at-least-once after an outage).
+      for (int i = 0; i < 20; i++) {
+        Captures.produce(producer, topic(endpoint), 0, w.end().plusSeconds(60), "r-" + i, lines.get(i));
+      }
+      producer.flush();
+
+      MonitorReport whole = monitor(endpoint, kafkaSource(endpoint), null, null, List.of()).analyze(w);
+      assertThat(whole.statistics().count()).as("each eventId counted once").isEqualTo(100);
+      assertThat(whole.violations()).extracting(Violation::type).doesNotContain(ViolationType.INCOMPLETE_WINDOW);
+
+      // Retention deletes the first half (what the broker does when segments age out: the log start moves).
+      admin.deleteRecords(Map.of(new org.apache.kafka.common.TopicPartition(topic(endpoint), 0),
+          org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(50))).all().get();
+      MonitorReport cut = monitor(endpoint, kafkaSource(endpoint), null, null, List.of()).analyze(w);
+      Violation incomplete = cut.violations().get(0);
+      assertThat(incomplete.type()).isEqualTo(ViolationType.INCOMPLETE_WINDOW);
+      assertThat(incomplete.value()).as("share of the window read: from record 50 (30 min in) to the end")
+          .isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(incomplete.description()).contains("only 50% of it could be read");
+      // Records 50..99, and the re-sent 0..19 whose first copies retention deleted.
+      assertThat(cut.statistics().count()).isEqualTo(70);
+    }
+  }
+
+  @Test
   void balancedWindowYieldsNoViolation() throws Exception {
     MonitorReport r = monitor(BALANCED, kafkaSource(BALANCED), null, null, List.of()).analyze(W);
     assertThat(r.statistics().count()).isEqualTo(430);

@@ -3,6 +3,9 @@ package dev.vigil.pipeline;
 import dev.vigil.alerts.Alerts;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.delivery.AlertDispatcher;
+import dev.vigil.alerts.delivery.JdbcAlertState;
+import dev.vigil.config.JobStoreConfig;
+import dev.vigil.config.JobStoreType;
 import dev.vigil.pipeline.alert.AlertingReportListener;
 import dev.vigil.pipeline.alert.SaliencyAdapter;
 import dev.vigil.alerts.report.ReportPublisher;
@@ -78,13 +81,27 @@ public final class ReportPipeline implements AutoCloseable {
       opened.add(fetcher);
       replay = new ReportReplay(config, s3, fetcher, reportsDir, clock);
       opened.add(replay);
-      dispatcher = Alerts.dispatcher(config.alerts(), registry, new ReportPublisher(reportsDir, s3));
+      dispatcher = Alerts.dispatcher(config.alerts(), registry, new ReportPublisher(reportsDir, s3),
+          sharedAlertState(config));
     } catch (Exception | Error e) {
       closeAll(opened);
       throw e;
     }
     listener = new AlertingReportListener(dispatcher, config.sinks().s3().bucket(), config.sinks().s3().prefix(),
         this::heatmaps);
+  }
+
+  /**
+   * With the clustered job store, alert state lives next to it in PostgreSQL, so every replica
+   * judges cool-downs and resolved notices alike (issue 13); one replica keeps it in its outbox.
+   */
+  private static JdbcAlertState sharedAlertState(VigilConfig config) throws java.sql.SQLException {
+    JobStoreConfig j = config.monitor().jobStore();
+    if (j.type() != JobStoreType.JDBC) {
+      return null;
+    }
+    return JdbcAlertState.open(j.jdbcUrl(), j.user(), j.password().reveal(), j.instanceId(),
+        JdbcAlertState.DEFAULT_CLAIM_LEASE);
   }
 
   /** The listener to hand to {@link MonitorRuntime}. */

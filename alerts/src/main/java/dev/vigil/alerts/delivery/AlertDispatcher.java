@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -17,7 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -43,6 +46,16 @@ import org.slf4j.LoggerFactory;
  * every due outbox entry. A failed attempt is counted ({@code alerts.send.failures}) and retried with exponential
  * backoff ({@code initialBackoff * 2^(attempts-1)}, capped at {@code maxBackoff}), across restarts
  * too: a new dispatcher over the same directory carries on where the old one stopped.
+ *
+ * <h2>Replicas</h2>
+ * With a {@link JdbcAlertState} ({@link Builder#sharedState}), the dedup decision is taken against
+ * the state all replicas share, and each message is claimed there, with its payload, in the same
+ * transaction; the local outbox still does the sending and retrying. Before each attempt the
+ * dispatcher checks the claim is still its own; every {@code lease / 4} it refreshes the claims
+ * waiting in its outbox and takes over those another replica left unrefreshed for a lease (it
+ * died between claim and send). Delivery is at least once with a stable Message-ID: see
+ * {@link JdbcAlertState}. When the shared state is unreachable the window is not alerted
+ * (logged, counted in {@code alerts.state.failures}); the next window re-raises what persists.
  *
  * <h2>Loss</h2>
  * Once in the outbox a message is never lost and, thanks to its stable id and the outbox's record
@@ -88,6 +101,11 @@ public final class AlertDispatcher implements AutoCloseable {
   private final ReportPublisher publisher; // nullable
   private final Outbox outbox; // alerts thread (pendingCount excepted)
   private final DedupLedger ledger; // alerts thread
+  private final JdbcAlertState shared; // nullable; alerts thread
+  private final Duration coolDown;
+  private final double worseMargin;
+  private final long sharedPassMillis;
+  private long nextSharedPass; // alerts thread
   private final MeterRegistry registry;
   private final Counter droppedFull;
   private final Counter droppedClosed;
@@ -107,6 +125,10 @@ public final class AlertDispatcher implements AutoCloseable {
     this.publisher = b.publisher;
     this.outbox = outbox;
     this.ledger = ledger;
+    this.shared = b.shared;
+    this.coolDown = b.coolDown;
+    this.worseMargin = b.worseMargin;
+    this.sharedPassMillis = shared == null ? 0 : Math.max(1000, b.claimLease.toMillis() / 4);
     this.registry = b.registry;
     this.droppedFull = Counter.builder("alerts.dropped").tag("reason", "queue_full")
         .description("alert contents dropped before reaching the outbox").register(registry);
@@ -238,6 +260,7 @@ public final class AlertDispatcher implements AutoCloseable {
         if (closed) {
           break; // queue drained into the outbox; pending entries wait for the next process
         }
+        sharedPass();
         deliverDue();
       } catch (InterruptedException e) {
         if (closed) {
@@ -248,6 +271,39 @@ public final class AlertDispatcher implements AutoCloseable {
         log.error("Alerts pass failed; continuing", t);
       }
     }
+    if (shared != null) {
+      shared.close(); // confined to this thread
+    }
+  }
+
+  /** Refreshes this replica's claims and takes over those of dead replicas (every lease / 4). */
+  private void sharedPass() throws IOException {
+    if (shared == null) {
+      return;
+    }
+    long nowMillis = clock.millis();
+    if (nowMillis < nextSharedPass) {
+      return;
+    }
+    nextSharedPass = nowMillis + sharedPassMillis;
+    Instant now = clock.instant();
+    try {
+      shared.heartbeat(now, outbox.pendingIds());
+      for (JdbcAlertState.Claim claim : shared.takeOverStale(now)) {
+        if (!outbox.known(claim.entryId())) {
+          outbox.add(claim.entryId(), claim.alertId(), claim.channel(), claim.payload(), now);
+        }
+      }
+    } catch (SQLException e) {
+      stateFailure("heartbeat");
+      log.warn("Shared alert state unreachable ({}); claims are refreshed again in {} ms", e.getMessage(),
+          sharedPassMillis);
+    }
+  }
+
+  private void stateFailure(String operation) {
+    Counter.builder("alerts.state.failures").tag("operation", operation)
+        .description("failed reads and writes of the alert state shared by replicas").register(registry).increment();
   }
 
   private void handle(Pending pending) {
@@ -268,6 +324,10 @@ public final class AlertDispatcher implements AutoCloseable {
   private void handle(AlertContent content) {
     publish(content);
     Instant now = clock.instant();
+    if (shared != null) {
+      handleShared(content, now);
+      return;
+    }
     DedupLedger.Decision d = ledger.evaluate(content, now);
     switch (d.outcome()) {
       case NOTHING -> {
@@ -312,6 +372,65 @@ public final class AlertDispatcher implements AutoCloseable {
     }
   }
 
+  /** As {@link #handle(AlertContent)}, decided and claimed in the state the replicas share. */
+  private void handleShared(AlertContent content, Instant now) {
+    JdbcAlertState.Decided decided;
+    try {
+      decided = shared.decide(content, now, coolDown, worseMargin, this::renderAll);
+    } catch (SQLException e) {
+      stateFailure("decide");
+      log.error("Shared alert state unreachable ({}); endpoint {} window {}..{} is not alerted, the next window"
+          + " re-raises what persists", e.getMessage(), content.endpoint(), content.windowStart(), content.windowEnd());
+      return;
+    } catch (RuntimeException e) {
+      log.error("Could not decide/render the alert of endpoint {}; the next window will try again", content.endpoint(), e);
+      return;
+    }
+    switch (decided.outcome()) {
+      case NOTHING -> {
+        return;
+      }
+      case SUPPRESSED -> {
+        suppressed.increment();
+        log.info("Alert for endpoint {} suppressed: its violations were sent within the cool-down (by any replica)"
+            + " and are not worse", content.endpoint());
+        return;
+      }
+      case SEND, RESOLVED -> {
+        // continue below
+      }
+      default -> throw new IllegalStateException("unknown outcome " + decided.outcome());
+    }
+    for (JdbcAlertState.Claim claim : decided.claims()) {
+      if (outbox.known(claim.entryId())) {
+        continue;
+      }
+      try {
+        outbox.add(claim.entryId(), claim.alertId(), claim.channel(), claim.payload(), now);
+        log.info("Alert {} ({}, endpoint {}) claimed by {} and queued for {}", claim.alertId(),
+            decided.alert().kind(), content.endpoint(), shared.instance(), claim.channel());
+      } catch (IOException e) {
+        // The claim stays unrefreshed (not in this outbox), so a replica takes it over after the lease.
+        log.error("Could not store claimed alert {} for {} locally; another replica takes it over after the lease",
+            claim.alertId(), claim.channel(), e);
+      }
+    }
+  }
+
+  /** Every channel's payload of an alert; a failure throws, so the shared transaction rolls back. */
+  private Map<String, byte[]> renderAll(Alert alert) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (Channel channel : channels) {
+      try {
+        channel.render(alert).ifPresent(p -> out.put(channel.name(), p));
+      } catch (Exception e) {
+        Counter.builder("alerts.render.failures").tag("channel", channel.name()).register(registry).increment();
+        throw new IllegalStateException("rendering alert " + alert.id() + " for " + channel.name() + " failed: " + e, e);
+      }
+    }
+    return out;
+  }
+
   /** Every window gets its report.html, alerted or not; a failure never stops the alert. */
   private void publish(AlertContent content) {
     if (publisher == null) {
@@ -354,6 +473,9 @@ public final class AlertDispatcher implements AutoCloseable {
         log.error("Cannot read outbox entry {} ({}); next try at {}", entry.id(), e.toString(), next);
         continue;
       }
+      if (shared != null && !stillMine(entry)) {
+        continue;
+      }
       SendResult result;
       try {
         result = channel.send(payload);
@@ -364,6 +486,7 @@ public final class AlertDispatcher implements AutoCloseable {
       switch (result.status()) {
         case ACCEPTED -> {
           outbox.markAccepted(entry, now, result.detail());
+          markSharedSent(entry, now);
           Counter.builder("alerts.sent").tag("channel", channel.name()).register(registry).increment();
           log.info("Alert {} delivered by {} after {} attempt(s): {}", entry.alertId(), channel.name(),
               entry.attempts() + 1, result.detail());
@@ -377,12 +500,46 @@ public final class AlertDispatcher implements AutoCloseable {
         }
         case REJECTED -> {
           outbox.markRejected(entry, now, result.detail());
+          markSharedSent(entry, now);
           failure(channel, "rejected");
           log.error("Alert {} refused for good by {}: {}; kept under the outbox's rejected/ directory",
               entry.alertId(), channel.name(), result.detail());
         }
         default -> throw new IllegalStateException("unknown status " + result.status());
       }
+    }
+  }
+
+  /** False (and the entry finished locally) when another replica sent it or took it over. */
+  private boolean stillMine(Outbox.Entry entry) throws IOException {
+    JdbcAlertState.Ownership ownership;
+    try {
+      ownership = shared.ownership(entry.id());
+    } catch (SQLException e) {
+      stateFailure("ownership");
+      log.warn("Shared alert state unreachable ({}); sending alert {} anyway (at least once)", e.getMessage(),
+          entry.alertId());
+      return true;
+    }
+    if (ownership == JdbcAlertState.Ownership.MINE) {
+      return true;
+    }
+    outbox.markAccepted(entry, clock.instant(), "handled by another replica: " + ownership);
+    log.info("Alert {} for {} is {} by another replica; dropped from this outbox", entry.alertId(), entry.channel(),
+        ownership == JdbcAlertState.Ownership.SENT ? "sent" : "taken over");
+    return false;
+  }
+
+  private void markSharedSent(Outbox.Entry entry, Instant now) {
+    if (shared == null) {
+      return;
+    }
+    try {
+      shared.markSent(entry.id(), now);
+    } catch (SQLException e) {
+      stateFailure("mark_sent");
+      log.warn("Could not record alert {} as sent in the shared state ({}); another replica may send it once more"
+          + " after the lease, with the same Message-ID", entry.alertId(), e.getMessage());
     }
   }
 
@@ -439,6 +596,8 @@ public final class AlertDispatcher implements AutoCloseable {
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private ReportPublisher publisher;
     private MeterRegistry registry;
+    private JdbcAlertState shared;
+    private Duration claimLease = JdbcAlertState.DEFAULT_CLAIM_LEASE;
 
     private Builder() {}
 
@@ -506,6 +665,23 @@ public final class AlertDispatcher implements AutoCloseable {
     /** Publishes report.html (locally and next to report.json) for every window offered, before alerting. */
     public Builder reportPublisher(ReportPublisher publisher) {
       this.publisher = require(publisher, "reportPublisher");
+      return this;
+    }
+
+    /**
+     * Decide and claim alerts in the state all monitor replicas share (the dispatcher closes it);
+     * without it, the cool-down and resolved state live in this outbox's {@code dedup.json}.
+     */
+    public Builder sharedState(JdbcAlertState state) {
+      this.shared = require(state, "sharedState");
+      return this;
+    }
+
+    /** How long a claim may go unrefreshed before another replica takes it over (default 2 min). */
+    public Builder claimLease(Duration lease) {
+      requireArgument(require(lease, "claimLease").compareTo(Duration.ofSeconds(1)) >= 0,
+          "claimLease must be >= 1s but was %s", lease);
+      this.claimLease = lease;
       return this;
     }
 

@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * news is sent whole; otherwise it is suppressed. A clean window after active violations is a
  * "resolved" notice.
  *
+ * <p>Persisted to {@code dedup.json} in the outbox (one replica), or held in memory for one
+ * transaction of {@link JdbcAlertState} (replicas sharing PostgreSQL), which loads an endpoint's
+ * entries, decides and saves them back under a lock.
+ *
  * <p>Not thread-safe: owned by the dispatcher's thread.
  */
 final class DedupLedger {
@@ -57,6 +61,20 @@ final class DedupLedger {
     this.file = file;
     this.coolDown = coolDown;
     this.worseMargin = worseMargin;
+  }
+
+  /** A ledger over {@code entries} that persists nothing itself (the caller saves {@link #entriesFor}). */
+  static DedupLedger inMemory(Duration coolDown, double worseMargin, List<Entry> entries) {
+    DedupLedger ledger = new DedupLedger(null, coolDown, worseMargin);
+    for (Entry e : entries) {
+      ledger.entries.put(key(e.endpoint(), e.line()), e);
+    }
+    return ledger;
+  }
+
+  /** The entries of one endpoint, for a shared store to save after {@link #commit}. */
+  List<Entry> entriesFor(String endpoint) {
+    return entries.values().stream().filter(e -> e.endpoint().equals(endpoint)).toList();
   }
 
   static DedupLedger open(Path file, Duration coolDown, double worseMargin) throws IOException {
@@ -114,6 +132,9 @@ final class DedupLedger {
       if (prev != null) {
         entries.put(key(endpoint, c), new Entry(endpoint, prev.line(), prev.lastSentAt(), false));
       }
+    }
+    if (file == null) {
+      return; // in memory: the shared store saves entriesFor(endpoint) in its transaction
     }
     Outbox.writeAtomically(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(List.copyOf(entries.values())));
   }

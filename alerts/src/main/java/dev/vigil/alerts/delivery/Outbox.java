@@ -212,6 +212,11 @@ final class Outbox {
     pendingCount.set(entries.size());
   }
 
+  /** Ids of the pending messages. */
+  List<String> pendingIds() {
+    return List.copyOf(entries.keySet());
+  }
+
   /** Pending messages; safe from any thread. */
   int pendingCount() {
     return pendingCount.get();

@@ -217,6 +217,9 @@ final class EmailComposer {
         .append(html(c.variant())).append(")</h1>");
     h.append("<p>Window: ").append(html(Text.when(c.windowStart()))).append(" to ")
         .append(html(Text.when(c.windowEnd()))).append("</p>");
+    if (c.backfill()) {
+      h.append("<p id=\"backfill\"><b>").append(html(c.backfillNote())).append("</b></p>");
+    }
     if (alert.kind() == Alert.Kind.RESOLVED) {
       h.append("<p>All violations of this endpoint cleared in this window:</p>");
       table(h, alert.cleared());
@@ -285,6 +288,9 @@ final class EmailComposer {
     t.append(subject(alert)).append("\n\n");
     t.append("Endpoint: ").append(c.endpoint()).append(" (").append(c.variant()).append(")\n");
     t.append("Window:   ").append(Text.when(c.windowStart())).append(" to ").append(Text.when(c.windowEnd())).append("\n\n");
+    if (c.backfill()) {
+      t.append(c.backfillNote()).append("\n\n");
+    }
     List<ViolationLine> lines = alert.kind() == Alert.Kind.RESOLVED ? alert.cleared() : c.violations();
     t.append(alert.kind() == Alert.Kind.RESOLVED ? "Cleared violations:\n" : "Violations:\n");
     for (ViolationLine v : lines) {

@@ -44,6 +44,9 @@ public final class HtmlReport {
     c.severity().ifPresent(s -> h.append(". Severity: <span class=\"").append(s.key()).append("\">")
         .append(s.key()).append("</span>"));
     h.append(".</p>\n");
+    if (c.backfill()) {
+      h.append("<p id=\"backfill\"><b>").append(html(c.backfillNote())).append("</b></p>\n");
+    }
 
     h.append("<h2>Violations</h2>\n");
     if (c.violations().isEmpty()) {

@@ -185,6 +185,18 @@ class AlertEmailTest {
   }
 
   @Test
+  void aBackfilledWindowSaysSoInTheEmailAndInReportHtml() throws Exception {
+    AlertContent c = Fixtures.content("backfilled", Fixtures.WINDOW_START, List.of(Fixtures.stopShare(0.805)), 0, "Stop");
+    AlertContent late = new AlertContent(c.endpoint(), c.variant(), c.windowStart(), c.windowEnd(), c.violations(),
+        c.classDistributionChartPng(), c.confidenceHistogramPng(), c.heatmaps(), c.reportJson(), c.reportLocation(), true);
+    MimeMessage msg = sendAndRead(late, EmailChannel.DEFAULT_MAX_EMAIL_BYTES);
+    assertThat(html(msg)).contains("<p id=\"backfill\"><b>Backfill: this window was missed while no monitor ran");
+    assertThat(text(msg)).contains("Backfill: this window was missed while no monitor ran and was checked late.");
+    assertThat(dev.vigil.alerts.report.HtmlReport.render(late)).contains("id=\"backfill\"");
+    assertThat(dev.vigil.alerts.report.HtmlReport.render(c)).doesNotContain("id=\"backfill\"");
+  }
+
+  @Test
   void hostileLabelsShowAsTextNotMarkup() throws Exception {
     String hostile = "<img src=x onerror=alert(1)>";
     ViolationLine v = new ViolationLine("class_share", "14", "class 14 (" + hostile + ") predicted 80.5% of the time",

@@ -423,6 +423,27 @@ public final class EmbeddedStack implements AutoCloseable {
     return PostgresServer.PASSWORD;
   }
 
+  /**
+   * Stops PostgreSQL (fast shutdown: open sessions are cut), as a database restart or failover
+   * does to its clients; {@link #startPostgres()} brings it back on the same port and data.
+   */
+  public synchronized void stopPostgres() {
+    requireStarted();
+    postgres().stop();
+  }
+
+  /** Starts PostgreSQL again on the same port with the same data; returns once it accepts connections. */
+  public synchronized void startPostgres() {
+    requireStarted();
+    long t0 = System.nanoTime();
+    postgres().start();
+    log.info("PostgreSQL restarted on port {} in {} ms", postgres().port(), (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  public synchronized boolean isPostgresRunning() {
+    return postgres != null && postgres.isRunning();
+  }
+
   private PostgresServer postgres() {
     if (postgres == null) {
       throw new IllegalStateException("PostgreSQL is not enabled in this stack; use postgres(true)");

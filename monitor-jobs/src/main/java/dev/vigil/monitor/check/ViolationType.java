@@ -25,7 +25,13 @@ public enum ViolationType {
    */
   COMPLETENESS("completeness"),
   /** Fewer usable predictions than {@code minRecords}: the window is not judged. */
-  INSUFFICIENT_DATA("insufficient_data");
+  INSUFFICIENT_DATA("insufficient_data"),
+  /**
+   * The window starts before the earliest record the Kafka topic still retains (retention deleted
+   * the rest): it is judged on the part that could be read, and this says how much that was
+   * ({@code value}: the share of the window's time span read; a warning).
+   */
+  INCOMPLETE_WINDOW("incomplete_window");
 
   private final String code;
 

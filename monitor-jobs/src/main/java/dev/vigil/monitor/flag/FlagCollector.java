@@ -121,7 +121,7 @@ public final class FlagCollector {
             case LOW_CONFIDENCE, CONFIDENCE_DROP -> sorted(leastConfident);
             case COMPLETENESS -> sorted(unusable);
             case UNPARSEABLE_OUTPUTS -> sorted(unparseable);
-            case INSUFFICIENT_DATA -> List.of();
+            case INSUFFICIENT_DATA, INCOMPLETE_WINDOW -> List.of();
           };
       for (Candidate c : evidence) {
         out.add(c.toSample(v.type(), v.featureName(), labels));

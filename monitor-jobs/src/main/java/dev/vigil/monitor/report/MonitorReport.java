@@ -28,6 +28,8 @@ import java.util.List;
  * @param violations the violated checks
  * @param flaggedSamples records behind the violations, grouped by violation in order
  * @param completeness share of usable records among those read ({@code statistics.completeness})
+ * @param backfill true when the window was missed while no monitor ran (downtime) and checked
+ *     late, by the next scheduled run; false for on-time windows and {@code run-once}
  */
 public record MonitorReport(
     String endpoint,
@@ -44,7 +46,14 @@ public record MonitorReport(
     List<CheckResult> checks,
     List<Violation> violations,
     List<FlaggedSample> flaggedSamples,
-    double completeness) {
+    double completeness,
+    boolean backfill) {
+
+  /** This report marked as a backfill (or not). */
+  public MonitorReport withBackfill(boolean backfill) {
+    return new MonitorReport(endpoint, variant, windowStart, windowEnd, generatedAt, source, outputFormat, statistics,
+        baseline, comparison, constraints, checks, violations, flaggedSamples, completeness, backfill);
+  }
 
   /** Whether any check was violated. */
   public boolean hasViolations() {

@@ -38,6 +38,29 @@ public final class ReportBuilder {
     List<FlaggedSample> samples = flags.samplesFor(violations, driftClass);
     return new MonitorReport(endpoint, variant, windowStart, windowEnd, now, source, outputFormat,
         w, baselineOrNull, cmp, constraints, List.copyOf(checks), List.copyOf(violations),
-        List.copyOf(samples), w.completeness());
+        List.copyOf(samples), w.completeness(), false);
+  }
+
+  /**
+   * {@code report} with an {@code incomplete_window} violation (a warning) leading it: the window
+   * starts before the earliest retained record, so only {@code shareRead} of its time span could
+   * be read and the rest of the report describes that part only.
+   */
+  public static MonitorReport incomplete(MonitorReport report, double shareRead, Instant earliestRetained) {
+    String description = String.format(java.util.Locale.ROOT,
+        "window starts before the earliest retained record (%s): only %.0f%% of it could be read;"
+            + " the other checks judge that part only", earliestRetained, shareRead * 100);
+    CheckResult check = new CheckResult(ViolationType.INCOMPLETE_WINDOW, "records",
+        dev.vigil.monitor.check.CheckStatus.VIOLATED, shareRead, 1.0, null, description);
+    Violation v = new Violation(ViolationType.INCOMPLETE_WINDOW, "records", null, shareRead, 1.0, null, description,
+        dev.vigil.monitor.check.Severity.WARNING);
+    List<CheckResult> checks = new java.util.ArrayList<>(report.checks());
+    checks.add(0, check);
+    List<Violation> violations = new java.util.ArrayList<>(report.violations());
+    violations.add(0, v);
+    return new MonitorReport(report.endpoint(), report.variant(), report.windowStart(), report.windowEnd(),
+        report.generatedAt(), report.source(), report.outputFormat(), report.statistics(), report.baseline(),
+        report.comparison(), report.constraints(), List.copyOf(checks), List.copyOf(violations),
+        report.flaggedSamples(), report.completeness(), report.backfill());
   }
 }

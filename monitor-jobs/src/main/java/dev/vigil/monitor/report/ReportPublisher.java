@@ -16,6 +16,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * constraint_violations.json} and the PNG charts under {@link ReportKeys#directory} in S3, and the
  * report JSON to a Kafka topic (key = endpoint, so one endpoint's reports stay ordered). Either
  * side may be absent (null client).
+ *
+ * <p>{@code report.json} is written last, after Kafka: its presence means the window was published
+ * whole, which is how the scheduler tells a window done ({@link #published}) and never runs it
+ * twice, and how it finds windows missed during downtime.
  */
 public final class ReportPublisher {
   private final S3Client s3;
@@ -50,7 +54,6 @@ public final class ReportPublisher {
     if (s3 != null) {
       dir = ReportKeys.directory(prefix, report.endpoint(), report.windowStart(), report.windowEnd());
       try {
-        put(dir + ReportKeys.REPORT, json, "application/json");
         put(dir + ReportKeys.CONSTRAINT_VIOLATIONS, ReportJson.constraintViolations(report), "application/json");
         put(dir + ReportKeys.CLASS_DISTRIBUTION_PNG, Charts.classDistribution(report), "image/png");
         put(dir + ReportKeys.CONFIDENCE_HISTOGRAM_PNG, Charts.confidenceHistogram(report), "image/png");
@@ -70,7 +73,38 @@ public final class ReportPublisher {
         throw new PublishException("cannot publish the report to Kafka topic " + topic + ": " + e.getMessage(), e);
       }
     }
+    if (s3 != null) {
+      try {
+        put(dir + ReportKeys.REPORT, json, "application/json");
+      } catch (RuntimeException e) {
+        throw new PublishException("cannot write the report to s3://" + bucket + "/" + dir + ": " + e.getMessage(), e);
+      }
+    }
     return dir;
+  }
+
+  /**
+   * Whether the window's {@code report.json} exists, i.e. it was published whole.
+   *
+   * @return false without S3
+   * @throws RuntimeException (the SDK's) when S3 cannot answer
+   */
+  public boolean published(String endpoint, java.time.Instant start, java.time.Instant end) {
+    if (s3 == null) {
+      return false;
+    }
+    String key = ReportKeys.directory(prefix, endpoint, start, end) + ReportKeys.REPORT;
+    try {
+      s3.headObject(b -> b.bucket(bucket).key(key));
+      return true;
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return false;
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private void put(String key, byte[] bytes, String contentType) {

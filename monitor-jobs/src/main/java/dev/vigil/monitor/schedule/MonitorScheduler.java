@@ -20,6 +20,7 @@ import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -36,7 +37,13 @@ import org.slf4j.LoggerFactory;
  * Quartz's row locks make each fire run on exactly one node (nothing home-made).
  *
  * <p><b>Misfires</b> (the node or the cluster was down at fire time) run once when the scheduler
- * is back ({@code MISFIRE_INSTRUCTION_FIRE_ONCE_NOW}), for the window of the missed fire time.
+ * is back ({@code MISFIRE_INSTRUCTION_FIRE_ONCE_NOW}), for the window of the missed fire time;
+ * that run first backfills the windows missed before it, oldest first, up to {@code
+ * monitor.backfill.maxWindows} (see {@link WindowJob}).
+ *
+ * <p><b>Recovery.</b> Jobs request recovery: when a replica dies mid-window, the cluster notices
+ * after about {@code clusterCheckin + 7.5 s} and another replica reruns the same window (same
+ * scheduled fire time). A window whose report was published whole is never run twice.
  *
  * <p><b>Schema.</b> With JDBC, the Quartz tables are created from the quartz jar's {@code
  * tables_postgres.sql} when {@code qrtz_job_details} is absent, under a PostgreSQL advisory lock
@@ -54,9 +61,21 @@ public final class MonitorScheduler implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** One endpoint's schedule. */
-  public record Job(String endpoint, String cron, Duration windowStart, Duration windowEnd) {
+  /**
+   * One endpoint's schedule.
+   *
+   * @param backfillMaxWindows missed windows a run checks first, oldest first (0: none)
+   */
+  public record Job(String endpoint, String cron, Duration windowStart, Duration windowEnd, int backfillMaxWindows) {
+    /** A job without backfill. */
+    public Job(String endpoint, String cron, Duration windowStart, Duration windowEnd) {
+      this(endpoint, cron, windowStart, windowEnd, 0);
+    }
+
     public Job {
+      if (backfillMaxWindows < 0) {
+        throw new IllegalArgumentException("monitor.backfill.maxWindows must be >= 0, was " + backfillMaxWindows);
+      }
       Objects.requireNonNull(endpoint, "endpoint");
       if (!org.quartz.CronExpression.isValidExpression(cron)) {
         throw new IllegalArgumentException("monitor.schedule '" + cron + "' is not a Quartz cron expression;"
@@ -93,6 +112,12 @@ public final class MonitorScheduler implements AutoCloseable {
     public static Store postgres(String jdbcUrl, String user, String password, String instanceId) {
       return new Store(jdbcUrl, user, password, instanceId, CLUSTER_CHECKIN, MISFIRE_THRESHOLD);
     }
+
+    /** A clustered PostgreSQL store checking in every {@code clusterCheckin}. */
+    public static Store postgres(String jdbcUrl, String user, String password, String instanceId,
+        Duration clusterCheckin) {
+      return new Store(jdbcUrl, user, password, instanceId, clusterCheckin, MISFIRE_THRESHOLD);
+    }
   }
 
   /**
@@ -124,6 +149,9 @@ public final class MonitorScheduler implements AutoCloseable {
       p.put("org.quartz.jobStore.tablePrefix", "QRTZ_");
       p.put("org.quartz.jobStore.isClustered", "true");
       p.put("org.quartz.jobStore.clusterCheckinInterval", Long.toString(store.clusterCheckin().toMillis()));
+      // After a database outage, retry within a check-in or two rather than Quartz's fixed 15 s.
+      p.put("org.quartz.jobStore.dbRetryInterval",
+          Long.toString(Math.max(1000, Math.min(15_000, 2 * store.clusterCheckin().toMillis()))));
       p.put("org.quartz.jobStore.useProperties", "true");
       p.put("org.quartz.dataSource." + ds + ".provider", "hikaricp");
       p.put("org.quartz.dataSource." + ds + ".driver", "org.postgresql.Driver");
@@ -158,7 +186,10 @@ public final class MonitorScheduler implements AutoCloseable {
         .usingJobData(WindowJob.START_OFFSET, j.windowStart().toString())
         .usingJobData(WindowJob.END_OFFSET, j.windowEnd().toString())
         .usingJobData(WindowJob.CRON, j.cron())
+        .usingJobData(WindowJob.BACKFILL, Integer.toString(j.backfillMaxWindows()))
         .storeDurably()
+        // A window a dead replica was running is rerun by another (clustered store).
+        .requestRecovery(true)
         .build();
     Trigger trigger = TriggerBuilder.newTrigger()
         .withIdentity(triggerKey)
@@ -168,11 +199,23 @@ public final class MonitorScheduler implements AutoCloseable {
             .withMisfireHandlingInstructionFireAndProceed())
         .build();
     Trigger existing = s.getTrigger(triggerKey);
+    if (existing == null) {
+      try {
+        // Not "replace": replicas starting together must not reset a trigger another one just
+        // stored (its first fire would run again under the new trigger).
+        s.scheduleJob(detail, java.util.Set.of(trigger), false);
+        log.info("scheduled monitor of {}: cron '{}' (UTC), window {}..{} around each fire", j.endpoint(), j.cron(),
+            j.windowStart(), j.windowEnd());
+        return;
+      } catch (ObjectAlreadyExistsException raced) {
+        existing = s.getTrigger(triggerKey); // another replica stored it first
+      }
+    }
     if (existing instanceof CronTrigger c && c.getCronExpression().equals(j.cron())) {
       s.addJob(detail, true, true); // keep the trigger (and its next fire time), refresh job data
       return;
     }
-    s.scheduleJob(detail, java.util.Set.of(trigger), true);
+    s.scheduleJob(detail, java.util.Set.of(trigger), true); // the cron changed
     log.info("scheduled monitor of {}: cron '{}' (UTC), window {}..{} around each fire", j.endpoint(), j.cron(),
         j.windowStart(), j.windowEnd());
   }

@@ -17,4 +17,18 @@ public interface CaptureVisitor {
    * window by its object's key time (S3) or its record timestamp (Kafka).
    */
   void malformed(UnusableReason reason, String detail, CaptureLocation location);
+
+  /**
+   * A record whose eventId was already seen in this window (a re-send of at-least-once delivery);
+   * it is skipped, only counted.
+   */
+  default void duplicate(CaptureLocation location) {}
+
+  /**
+   * Only part of the window could be read: it starts before the earliest retained record.
+   *
+   * @param shareRead the share of the window's time span that could be read, in [0, 1)
+   * @param earliestRetained the time of the earliest record still retained
+   */
+  default void incomplete(double shareRead, java.time.Instant earliestRetained) {}
 }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +41,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <p>The consumer uses {@code assign}, no group and no commits: a window read is a read-only
  * replay that never moves anybody's offsets. Records of other variants on the topic are skipped.
  * Values that are not capture records are attributed to the window by their Kafka timestamp.
+ *
+ * <p><b>Re-sends.</b> Delivery is at least once (the agent re-sends what it could not confirm), so
+ * a record whose eventId was already read in this window is skipped and counted ({@link
+ * CaptureVisitor#duplicate}). The set of eventIds seen is shared by the reader threads (a producer
+ * without keys may spread copies over partitions): about 100 bytes per record of the window.
+ *
+ * <p><b>Retention.</b> When a partition's log start offset is above 0 (retention deleted records)
+ * and its earliest retained record is later than the window's start, only the window's tail can
+ * be read: {@link CaptureVisitor#incomplete} gets the share of the window's time span after the
+ * latest such record, and the monitor reports {@code incomplete_window}.
  */
 public final class KafkaWindowSource implements WindowSource {
   private static final Duration POLL = Duration.ofMillis(500);
@@ -83,6 +95,7 @@ public final class KafkaWindowSource implements WindowSource {
   @Override
   public <V extends CaptureVisitor> List<V> read(Window window, Supplier<V> newVisitor) throws WindowReadException {
     Map<TopicPartition, long[]> ranges = new HashMap<>(); // partition -> {start, end)
+    Instant retained;
     try (KafkaConsumer<byte[], byte[]> planner = consumer()) {
       List<PartitionInfo> infos = planner.partitionsFor(topic, timeout);
       if (infos == null || infos.isEmpty()) {
@@ -92,6 +105,7 @@ public final class KafkaWindowSource implements WindowSource {
       for (PartitionInfo p : infos) {
         partitions.add(new TopicPartition(topic, p.partition()));
       }
+      retained = earliestRetained(planner, partitions);
       Map<TopicPartition, Long> startOffsets = offsetsAt(planner, partitions, window.start().minus(grace));
       Map<TopicPartition, Long> endOffsets = offsetsAt(planner, partitions, window.end().plus(grace));
       for (TopicPartition tp : partitions) {
@@ -119,8 +133,14 @@ public final class KafkaWindowSource implements WindowSource {
     for (int g = 0; g < threads; g++) {
       visitors.add(newVisitor.get());
     }
+    if (retained != null && retained.isAfter(window.start())) {
+      double span = window.end().toEpochMilli() - window.start().toEpochMilli();
+      double share = Math.max(0, Math.min(1, (window.end().toEpochMilli() - retained.toEpochMilli()) / span));
+      visitors.get(0).incomplete(share, retained);
+    }
+    Set<String> seen = ConcurrentHashMap.newKeySet();
     if (threads == 1) {
-      consume(groups.get(0), window, visitors.get(0));
+      consume(groups.get(0), window, visitors.get(0), seen);
       return visitors;
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -134,7 +154,7 @@ public final class KafkaWindowSource implements WindowSource {
         Map<TopicPartition, long[]> group = groups.get(g);
         V v = visitors.get(g);
         futures.add(pool.submit(() -> {
-          consume(group, window, v);
+          consume(group, window, v, seen);
           return null;
         }));
       }
@@ -164,7 +184,8 @@ public final class KafkaWindowSource implements WindowSource {
   }
 
   /** Reads each partition of {@code ranges} from its start offset up to (excluding) its end offset. */
-  private void consume(Map<TopicPartition, long[]> ranges, Window window, CaptureVisitor v) throws WindowReadException {
+  private void consume(Map<TopicPartition, long[]> ranges, Window window, CaptureVisitor v, Set<String> seen)
+      throws WindowReadException {
     if (ranges.isEmpty()) {
       return;
     }
@@ -192,7 +213,7 @@ public final class KafkaWindowSource implements WindowSource {
             if (r.offset() >= end) {
               break;
             }
-            visit(r, window, v);
+            visit(r, window, v, seen);
           }
         }
         for (TopicPartition tp : new ArrayList<>(remaining.keySet())) {
@@ -208,7 +229,7 @@ public final class KafkaWindowSource implements WindowSource {
     }
   }
 
-  private void visit(ConsumerRecord<byte[], byte[]> r, Window window, CaptureVisitor v) {
+  private void visit(ConsumerRecord<byte[], byte[]> r, Window window, CaptureVisitor v, Set<String> seen) {
     CaptureLocation loc = CaptureLocation.kafka(r.topic(), r.partition(), r.offset());
     byte[] value = r.value();
     CaptureRecord rec;
@@ -228,8 +249,36 @@ public final class KafkaWindowSource implements WindowSource {
       return;
     }
     if (window.contains(rec.inferenceTime())) {
+      if (rec.eventId() != null && !seen.add(rec.eventId())) {
+        v.duplicate(loc);
+        return;
+      }
       v.record(rec, loc);
     }
+  }
+
+  /**
+   * The latest "earliest retained record" time among partitions whose start was deleted by
+   * retention (log start offset above 0), or null when no partition lost records.
+   */
+  private Instant earliestRetained(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(partitions, timeout);
+    Map<TopicPartition, Long> query = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      if (beginnings.getOrDefault(tp, 0L) > 0) {
+        query.put(tp, 0L);
+      }
+    }
+    if (query.isEmpty()) {
+      return null;
+    }
+    Instant latest = null;
+    for (OffsetAndTimestamp o : consumer.offsetsForTimes(query, timeout).values()) {
+      if (o != null && (latest == null || o.timestamp() > latest.toEpochMilli())) {
+        latest = Instant.ofEpochMilli(o.timestamp());
+      }
+    }
+    return latest;
   }
 
   /** Per partition: the first offset with timestamp >= t, or the end offset when none. */

@@ -26,6 +26,40 @@ class WindowJobTest {
   }
 
   @Test
+  void missedWindowsAreTheUnreportedOnesSinceTheLastReportOldestFirst() {
+    Instant fire = Instant.parse("2026-11-22T15:00:00Z");
+    Instant firstFire = Instant.parse("2026-11-20T09:30:00Z");
+    Set<Instant> reported = Set.of(Instant.parse("2026-11-22T11:00:00Z"), Instant.parse("2026-11-22T09:00:00Z"));
+    // 12:00, 13:00, 14:00 missed; 11:00 reported stops the walk (10:00 is an older gap, not downtime).
+    assertThat(WindowJob.missedFireTimes("0 0 * * * ?", fire, firstFire, 24, reported::contains)).containsExactly(
+        Instant.parse("2026-11-22T12:00:00Z"), Instant.parse("2026-11-22T13:00:00Z"), Instant.parse("2026-11-22T14:00:00Z"));
+  }
+
+  @Test
+  void backfillStopsAtItsBoundAndAtTheSchedulesFirstFire() {
+    Instant fire = Instant.parse("2026-11-22T15:00:00Z");
+    // A long outage: only the newest two windows, still oldest first.
+    assertThat(WindowJob.missedFireTimes("0 0 * * * ?", fire, Instant.EPOCH, 2, t -> false)).containsExactly(
+        Instant.parse("2026-11-22T13:00:00Z"), Instant.parse("2026-11-22T14:00:00Z"));
+    // Nothing before the monitor was set up (12:40) counts as missed.
+    assertThat(WindowJob.missedFireTimes("0 0 * * * ?", fire, Instant.parse("2026-11-22T12:40:00Z"), 24, t -> false))
+        .containsExactly(Instant.parse("2026-11-22T13:00:00Z"), Instant.parse("2026-11-22T14:00:00Z"));
+    assertThat(WindowJob.missedFireTimes("0 0 * * * ?", fire, Instant.EPOCH, 0, t -> false)).isEmpty();
+    // S3 cannot answer: no backfill this time (the window itself still runs).
+    assertThat(WindowJob.missedFireTimes("0 0 * * * ?", fire, Instant.EPOCH, 24, t -> {
+      throw new IllegalStateException("S3 down");
+    })).isEmpty();
+  }
+
+  @Test
+  void previousFireTimeOfASecondsCron() {
+    assertThat(WindowJob.previousFireTime("0/5 * * * * ?", Instant.parse("2026-11-22T10:00:10Z")))
+        .isEqualTo(Instant.parse("2026-11-22T10:00:05Z"));
+    assertThat(WindowJob.previousFireTime("0/5 * * * * ?", Instant.parse("2026-11-22T10:00:07.5Z")))
+        .isEqualTo(Instant.parse("2026-11-22T10:00:05Z"));
+  }
+
+  @Test
   void invalidCronIsAConfigErrorNamingTheFix() {
     assertThatThrownBy(() -> new MonitorScheduler.Job("e", "every hour", Duration.ofHours(-1), Duration.ZERO))
         .hasMessageContaining("use hourly, daily, every N hours");
