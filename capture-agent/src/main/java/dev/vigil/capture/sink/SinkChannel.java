@@ -64,6 +64,8 @@ public final class SinkChannel {
     this.spooling = !spool.isEmpty();
     metrics.gauge("vigil.agent.spool.size", "sink", sink, "bytes", spool::bytes);
     metrics.gauge("vigil.agent.sink.queue.size", "sink", sink, "bytes", this::memoryUsed);
+    metrics.functionCounter("vigil.agent.spool.corrupt.frames", "sink", sink, null, spool, SegmentSpool::corruptFrames);
+    metrics.functionCounter("vigil.agent.spool.corrupt.bytes", "sink", sink, "bytes", spool, SegmentSpool::corruptBytes);
   }
 
   public String sink() {
@@ -134,6 +136,9 @@ public final class SinkChannel {
       }
       if (spooling && !spool.fullyRead()) {
         SegmentSpool.Read<CaptureEntry> read = spool.read(maxEntries, maxBytes, CaptureEntry::deserialize);
+        if (spool.isEmpty()) {
+          spooling = false; // the read found only corrupt bytes, and freed them
+        }
         return new Batch(read.entries(), read.end());
       }
       return new Batch(List.of(), null);

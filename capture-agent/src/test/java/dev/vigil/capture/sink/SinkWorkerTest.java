@@ -161,4 +161,38 @@ class SinkWorkerTest {
     assertThat(sink.shipped).isEqualTo(ids(0, 200 - (int) dropped));
     worker.shutdown(Duration.ofSeconds(1));
   }
+
+  /** The stall: a corrupt frame in an earlier segment was retried forever. */
+  @Test
+  void aCorruptFrameInAnEarlierSegmentIsSkippedAndCountedAndEverythingElseShips() throws Exception {
+    ListSink sink = new ListSink();
+    sink.down = true;
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 2_000), metrics);
+    SinkWorker worker = new SinkWorker(sink, channel, metrics);
+    worker.start();
+    for (int i = 0; i < 60; i++) {
+      channel.submit(entry(i));
+    }
+    worker.shutdown(Duration.ofMillis(300));
+    List<Path> segments;
+    try (var files = java.nio.file.Files.list(dir)) {
+      segments = files.filter(p -> p.toString().matches(".*\\.seg2?")).sorted().toList();
+    }
+    assertThat(segments).hasSizeGreaterThan(3);
+    dev.vigil.capture.spool.SegmentSpoolTest.overwrite(segments.get(1), 700, "CORRUPTCORRUPT!!");
+
+    ListSink next = new ListSink();
+    AgentMetrics restarted = new AgentMetrics(new SimpleMeterRegistry()); // a new process's meters
+    SinkChannel reopened = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 2_000), restarted);
+    SinkWorker second = new SinkWorker(next, reopened, restarted);
+    second.start();
+    reopened.submit(entry(60));
+    await().atMost(Duration.ofSeconds(20)).until(() -> next.shipped.contains("id-60"));
+    assertThat(ids(0, 61)).containsSubsequence(next.shipped);
+    assertThat(next.shipped).hasSizeBetween(59, 60);
+    assertThat(restarted.registry().get("vigil.agent.spool.corrupt.frames").tag("sink", "list").functionCounter().count())
+        .isEqualTo(1.0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !reopened.spooling() && reopened.spooledBytes() == 0);
+    second.shutdown(Duration.ofSeconds(1));
+  }
 }
