@@ -1,5 +1,6 @@
 package dev.vigil.capture.agent;
 
+import dev.vigil.capture.sampling.Redactor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param bufferBytes in-memory byte budget in front of the sinks (half for captures being copied and
  *     waiting to be encoded, half split between the sinks' memory queues)
  * @param ioThreads event loops for the proxy (0 = number of cores)
+ * @param redactionKeys HMAC keys for the endpoints' redaction, newest (the one that hashes) first
  */
 public record AgentSettings(
     List<EndpointSettings> endpoints,
@@ -31,10 +33,12 @@ public record AgentSettings(
     long spoolMaxBytes,
     Duration shutdownGrace,
     Duration upstreamTimeout,
-    int ioThreads) {
+    int ioThreads,
+    List<Redactor.Key> redactionKeys) {
 
   public AgentSettings {
     endpoints = List.copyOf(endpoints);
+    redactionKeys = List.copyOf(redactionKeys == null ? List.of() : redactionKeys);
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("endpoints: at least one endpoint is required");
     }
@@ -47,6 +51,19 @@ public record AgentSettings(
     if (spoolMaxBytes < 1024 * 1024) {
       throw new IllegalArgumentException("agent.spool.maxBytes must be at least 1MB, was " + spoolMaxBytes);
     }
+  }
+
+  /** Settings without redaction keys. */
+  public AgentSettings(List<EndpointSettings> endpoints, KafkaSettings kafka, S3Settings s3, String listenHost,
+      int listenPort, String adminHost, int adminPort, long bufferBytes, Path spoolDirectory, long spoolMaxBytes,
+      Duration shutdownGrace, Duration upstreamTimeout, int ioThreads) {
+    this(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes, spoolDirectory,
+        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, List.of());
+  }
+
+  public AgentSettings withRedactionKeys(List<Redactor.Key> keys) {
+    return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, keys);
   }
 
   /**
@@ -96,26 +113,26 @@ public record AgentSettings(
 
   public AgentSettings withPorts(String host, int listenPort, int adminPort) {
     return new AgentSettings(endpoints, kafka, s3, host, listenPort, host, adminPort, bufferBytes, spoolDirectory,
-        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, redactionKeys);
   }
 
   public AgentSettings withEndpoints(List<EndpointSettings> endpoints) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, redactionKeys);
   }
 
   public AgentSettings withTimeouts(Duration upstreamTimeout, Duration shutdownGrace) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, redactionKeys);
   }
 
   public AgentSettings withBuffers(long bufferBytes, long spoolMaxBytes) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, redactionKeys);
   }
 
   public AgentSettings withSinks(KafkaSettings kafka, S3Settings s3) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, redactionKeys);
   }
 }

@@ -190,12 +190,22 @@ public final class CaptureRecordCodec {
           "vigil.truncated",
           "expected true or false, found " + truncated.getNodeType());
     }
+    JsonNode withheld = node.get("withheld");
+    java.util.List<String> modes = new java.util.ArrayList<>();
+    if (withheld != null && !withheld.isNull()) {
+      if (!withheld.isArray()) {
+        throw new MalformedCaptureException(
+            MalformedCaptureException.Reason.WRONG_TYPE, "vigil.withheld", "expected a list of modes, found " + withheld.getNodeType());
+      }
+      withheld.forEach(m -> modes.add(m.asText()));
+    }
     return new VigilMetadata(
         endpoint,
         variant == null ? "default" : variant,
         latency,
         (int) status,
-        truncated != null && truncated.asBoolean(false));
+        truncated != null && truncated.asBoolean(false),
+        modes);
   }
 
   private static JsonNode object(JsonNode parent, String name, String path, boolean required)
