@@ -172,6 +172,51 @@ public final class SinkChannel {
     }
   }
 
+  /**
+   * The sink failed: moves {@code unshipped} (the worker's memory-sourced batch, oldest first) and
+   * the memory queue to the spool, so that a process killed during the outage loses none of them,
+   * and every later entry goes to the spool too. Only done while the spool is empty (memory is
+   * older than anything spooled, so it cannot go behind it) and when all of it fits.
+   *
+   * @return true when everything was spooled: the caller must drop its copy of {@code unshipped}
+   */
+  public boolean spill(List<CaptureEntry> unshipped) {
+    lock.lock();
+    try {
+      if (spooling || !spool.isEmpty() || unshipped.isEmpty() && memory.isEmpty()) {
+        return false;
+      }
+      List<CaptureEntry> all = new ArrayList<>(unshipped.size() + memory.size());
+      all.addAll(unshipped);
+      all.addAll(memory);
+      long need = 0;
+      for (CaptureEntry e : all) {
+        need += SegmentSpool.FRAME_OVERHEAD + e.spoolHeader().length + e.line().length;
+      }
+      if (need > spool.maxBytes() - spool.bytes()) {
+        return false;
+      }
+      try {
+        for (CaptureEntry e : all) {
+          spool.append(e.spoolHeader(), e.line());
+        }
+      } catch (IOException e) {
+        // what was appended is shipped from the spool as well: duplicates, never a loss
+        spooling = !spool.isEmpty();
+        log.warn("sink {}: moving unshipped records to the spool failed ({}); they stay in memory", sink, e.toString());
+        return false;
+      }
+      memory.clear();
+      memoryUsed = 0;
+      spooling = true;
+      metrics.spooled(sink, all.size());
+      nonEmpty.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Worker's shipping of a spool batch failed for good (shutdown): re-read it next time. */
   public void rewind() {
     lock.lock();

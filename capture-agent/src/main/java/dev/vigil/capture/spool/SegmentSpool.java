@@ -68,6 +68,8 @@ public final class SegmentSpool implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SegmentSpool.class);
   /** Frame header: magic + length + CRC. */
   static final int HEADER = 12;
+  /** Bytes a frame takes beyond its entry. */
+  public static final int FRAME_OVERHEAD = HEADER;
   /** Version-1 frame header: length + CRC (segments named {@code .seg}). */
   static final int V1_HEADER = 8;
   /** Starts every frame; 0xF7 is never a byte of UTF-8 text, so a JSON line cannot fake it. */

@@ -124,9 +124,8 @@ class SinkWorkerTest {
     SinkWorker worker = new SinkWorker(sink, channel, metrics);
     worker.start();
     for (int i = 0; i < 40; i++) {
-      channel.submit(entry(i)); // all fit in memory: nothing on disk yet
+      channel.submit(entry(i)); // all fit in memory (the worker may already have moved them to disk)
     }
-    assertThat(channel.spooledBytes()).isZero();
     worker.shutdown(Duration.ofMillis(300));
 
     ListSink next = new ListSink();
@@ -194,5 +193,47 @@ class SinkWorkerTest {
         .isEqualTo(1.0);
     await().atMost(Duration.ofSeconds(5)).until(() -> !reopened.spooling() && reopened.spooledBytes() == 0);
     second.shutdown(Duration.ofSeconds(1));
+  }
+
+  /** A process killed while its sink is down loses nothing that reached the channel. */
+  @Test
+  void whenTheSinkFailsMemoryAndThePendingBatchMoveToTheSpool() throws Exception {
+    ListSink sink = new ListSink();
+    sink.down = true;
+    SinkChannel channel = new SinkChannel("list", 1 << 20, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    SinkWorker worker = new SinkWorker(sink, channel, metrics);
+    worker.start();
+    for (int i = 0; i < 30; i++) {
+      channel.submit(entry(i)); // fits in memory
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.state() == SinkWorker.State.RETRYING && channel.spooling());
+    for (int i = 30; i < 40; i++) {
+      channel.submit(entry(i));
+    }
+    assertThat(channel.memoryUsed()).isZero();
+    channel.sync();
+    // "kill -9": the worker is abandoned, not shut down; a new process opens the same spool
+    ListSink next = new ListSink();
+    AgentMetrics restarted = new AgentMetrics(new SimpleMeterRegistry());
+    Path copy = java.nio.file.Files.createDirectories(dir.resolve("after-kill"));
+    copyTree(dir, copy); // what the disk holds at the kill
+    SinkChannel fromCopy = new SinkChannel("list", 1 << 20, new SegmentSpool(copy, 1 << 20, 4096), restarted);
+    SinkWorker second = new SinkWorker(next, fromCopy, restarted);
+    second.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> next.shipped.size() >= 40);
+    assertThat(next.shipped).containsExactlyElementsOf(ids(0, 40));
+    second.shutdown(Duration.ofSeconds(1));
+    sink.down = false;
+    worker.shutdown(Duration.ofSeconds(1));
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(from)) {
+      for (Path f : files.toList()) {
+        if (f.getFileName().toString().matches(".*\\.seg2?|cursor")) {
+          java.nio.file.Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 }

@@ -17,8 +17,10 @@ import java.util.Locale;
  *
  * <p>Output is exactly the design.md shape, fields in this order:
  * {@code captureData{endpointInput, endpointOutput}, eventMetadata{eventId, inferenceTime,
- * inferenceId}, eventVersion, vigil{endpoint, variant, latencyMicros, status, truncated}}; absent
- * (null) parts are omitted. Writing is streaming (no tree), shared with {@link CaptureLineWriter},
+ * inferenceId}, eventVersion, vigil{endpoint, variant, latencyMicros, status, truncated, withheld}};
+ * absent (null) parts are omitted, and {@code withheld} (the modes whose body redaction had to
+ * leave out) when empty.
+ * Writing is streaming (no tree), shared with {@link CaptureLineWriter},
  * which the agent uses to write lines straight from body bytes ({@link RawBody}).
  *
  * <p>Parsing accepts SageMaker-written lines (no {@code vigil} object, extra fields ignored),
