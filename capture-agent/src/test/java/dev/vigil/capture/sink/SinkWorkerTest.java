@@ -227,6 +227,30 @@ class SinkWorkerTest {
     worker.shutdown(Duration.ofSeconds(1));
   }
 
+  /** Memory already overflowed to the spool when the sink failed: memory goes in front of it. */
+  @Test
+  void spillPutsMemoryInFrontOfWhatIsAlreadySpooled() throws Exception {
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    for (int i = 1; i < 10; i++) {
+      channel.submit(entry(i)); // about three fit in memory, the rest spool
+    }
+    assertThat(channel.spooling()).isTrue();
+    assertThat(channel.memoryUsed()).isPositive();
+    assertThat(channel.spill(List.of(entry(0)))).isTrue(); // entry 0: the worker's unshipped batch
+    assertThat(channel.memoryUsed()).isZero();
+    channel.close();
+    // what a restart (after kill -9) reads: everything, oldest first
+    SinkChannel reopened = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096),
+        new AgentMetrics(new SimpleMeterRegistry()));
+    List<String> read = new ArrayList<>();
+    for (SinkChannel.Batch b = reopened.poll(100, 1 << 20); !b.entries().isEmpty(); b = reopened.poll(100, 1 << 20)) {
+      b.entries().forEach(e -> read.add(e.eventId()));
+      reopened.ack(b.spoolEnd());
+    }
+    assertThat(read).containsExactlyElementsOf(ids(0, 10));
+    reopened.close();
+  }
+
   private static void copyTree(Path from, Path to) throws java.io.IOException {
     try (var files = java.nio.file.Files.list(from)) {
       for (Path f : files.toList()) {
