@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The loop never dies: every failed pass is logged (rate-limited), counted and retried. On a
  * failure, what is still in memory (the pending batch, the memory queue) is moved to the spool
- * when that is empty, so that an outage is ridden out on disk and a crash during it loses nothing.
+ * ({@link SinkChannel#spill}), so that an outage is ridden out on disk and a crash during it loses
+ * nothing.
  *
  * <p>Shutdown ({@link #shutdown}): keep shipping until the memory queue is drained and the pending
  * batch is shipped or the deadline passes; then whatever is still in memory (pending batch and
