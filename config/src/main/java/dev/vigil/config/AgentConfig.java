@@ -1,6 +1,7 @@
 package dev.vigil.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param spool disk overflow
  * @param shutdownGrace time to drain on shutdown
  * @param upstreamTimeout how long a request to the model server may take
+ * @param redactionKeys HMAC secrets for {@code capture.redact}, newest (the one that hashes) first
  */
 public record AgentConfig(
     ListenAddress listen,
@@ -19,7 +21,8 @@ public record AgentConfig(
     long bufferBytes,
     SpoolConfig spool,
     Duration shutdownGrace,
-    Duration upstreamTimeout) {
+    Duration upstreamTimeout,
+    List<RedactionKeyConfig> redactionKeys) {
 
   public AgentConfig {
     Objects.requireNonNull(listen, "listen");
@@ -27,5 +30,12 @@ public record AgentConfig(
     Objects.requireNonNull(spool, "spool");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(upstreamTimeout, "upstreamTimeout");
+    redactionKeys = List.copyOf(redactionKeys == null ? List.of() : redactionKeys);
+  }
+
+  /** An agent with no redaction keys. */
+  public AgentConfig(ListenAddress listen, ListenAddress admin, long bufferBytes, SpoolConfig spool,
+      Duration shutdownGrace, Duration upstreamTimeout) {
+    this(listen, admin, bufferBytes, spool, shutdownGrace, upstreamTimeout, List.of());
   }
 }

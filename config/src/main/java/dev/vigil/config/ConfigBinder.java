@@ -179,8 +179,40 @@ final class ConfigBinder {
     sp.finish();
     Duration grace = m.duration("shutdownGrace", "20s", Duration.ZERO, Duration.ofMinutes(10));
     Duration timeout = m.duration("upstreamTimeout", "30s", Duration.ofMillis(1), Duration.ofHours(1));
+    List<RedactionKeyConfig> keys = redactionKeys(m.mapping("redaction"));
     m.finish();
-    return new AgentConfig(listen, admin, bufferBytes, spool, grace, timeout);
+    return new AgentConfig(listen, admin, bufferBytes, spool, grace, timeout, keys);
+  }
+
+  /** {@code agent.redaction.keys}: newest first; ids unique; exactly one of secret and secretFile. */
+  static List<RedactionKeyConfig> redactionKeys(Mapping r) {
+    List<JsonNode> items = r.list("keys");
+    r.finish();
+    List<RedactionKeyConfig> out = new ArrayList<>();
+    if (items == null) {
+      return out;
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (int i = 0; i < items.size(); i++) {
+      Mapping k = Mapping.of(items.get(i), r.path("keys") + "[" + i + "]", r.problems());
+      String id = k.requiredText("id", "e.g. id: 2026-12 (stored with each hash, so rotated keys stay verifiable)");
+      if (!id.isEmpty() && !id.matches("[A-Za-z0-9._-]{1,64}")) {
+        k.problems().add(k.path("id"), "must be 1-64 of A-Z a-z 0-9 . _ -, got '" + id + "'");
+      } else if (!id.isEmpty() && !ids.add(id)) {
+        k.problems().add(k.path("id"), "duplicate key id '" + id + "'; each key needs its own id");
+      }
+      Secret secret = k.secret("secret");
+      Path file = k.optionalText("secretFile") == null ? null : Checks.path(k, "secretFile", k.optionalText("secretFile"));
+      if (secret.isEmpty() == (file == null)) {
+        k.problems().add(k.path("secret"), "set exactly one of secret (e.g. ${VIGIL_REDACTION_SECRET}) and secretFile");
+      } else if (!secret.isEmpty() && secret.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 16) {
+        k.problems().add(k.path("secret"), "must be at least 16 bytes (value not shown: it is a secret);"
+            + " e.g. openssl rand -base64 32");
+      }
+      k.finish();
+      out.add(new RedactionKeyConfig(id, secret, file));
+    }
+    return out;
   }
 
   static ListenAddress listen(Mapping m, String host, int port) {

@@ -127,6 +127,15 @@ public final class ConfigPrinter {
     spool.put("maxBytes", Units.formatSize(a.spool().maxBytes()));
     n.put("shutdownGrace", dur(a.shutdownGrace()));
     n.put("upstreamTimeout", dur(a.upstreamTimeout()));
+    var keys = n.putObject("redaction").putArray("keys");
+    for (RedactionKeyConfig k : a.redactionKeys()) {
+      ObjectNode key = keys.addObject().put("id", k.id());
+      if (k.secretFile() != null) {
+        key.put("secretFile", str(k.secretFile()));
+      } else {
+        key.put("secret", k.secret().toString());
+      }
+    }
     return n;
   }
 

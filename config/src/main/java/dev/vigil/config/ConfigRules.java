@@ -104,6 +104,19 @@ final class ConfigRules {
       p.addIfClean("agent.admin.port", "must differ from agent.listen.port (" + listen.port() + "), got "
           + admin.port(), "agent.listen.port");
     }
+    for (int i = 0; i < c.endpoints().size(); i++) {
+      List<String> redact = c.endpoints().get(i).capture().redact();
+      if (!redact.isEmpty() && c.agent().redactionKeys().isEmpty()) {
+        String at = "endpoints[" + i + "].capture.redact";
+        String[] involved = new String[redact.size() + 1];
+        for (int j = 0; j < redact.size(); j++) {
+          involved[j] = at + "[" + j + "]";
+        }
+        involved[redact.size()] = "agent.redaction.keys";
+        p.addIfClean(at, "needs an HMAC secret to hash with: add agent.redaction.keys,"
+            + " e.g. [{id: k1, secret: ${VIGIL_REDACTION_SECRET}}]", involved);
+      }
+    }
   }
 
   private static void monitor(VigilConfig c, Problems p) {

@@ -41,7 +41,7 @@ class ConfigPrinterTest {
         sinks:
           kafka: {compression: lz4, producer: {acks: all, linger.ms: 5}}
           s3: {endpointOverride: 'http://127.0.0.1:9000', pathStyle: true, objectMaxAge: 90s}
-        agent: {shutdownGrace: 250ms, spool: {maxBytes: 0}}
+        agent: {shutdownGrace: 250ms, spool: {maxBytes: 0}, redaction: {keys: [{id: k2, secretFile: /run/k2}, {id: k1, secretFile: /run/k1}]}}
         monitor:
           schedule: every 2 hours
           window: {start: -PT1H30M, end: -5m}

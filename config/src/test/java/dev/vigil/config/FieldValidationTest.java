@@ -4,6 +4,7 @@ import static dev.vigil.config.Yaml.ENDPOINT;
 import static dev.vigil.config.Yaml.assertOnlyProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** One test per field-level rule, each asserting the exact message a user sees. */
@@ -216,6 +217,29 @@ class FieldValidationTest {
     assertOnlyProblem(endpoint("capture: {redact: [customer.email]}"),
         "endpoints[0].capture.redact[0]: must be a JSON Pointer starting with '/', got 'customer.email';"
             + " e.g. /customer/email");
+  }
+
+  @Test
+  void redactionNeedsAnHmacKeyAndNeverEchoesItsSecret() {
+    assertOnlyProblem(endpoint("capture: {redact: [/customer/email]}"),
+        "endpoints[0].capture.redact: needs an HMAC secret to hash with: add agent.redaction.keys,"
+            + " e.g. [{id: k1, secret: ${VIGIL_REDACTION_SECRET}}]");
+    List<String> problems = Yaml.problems(ENDPOINT + """
+        agent:
+          redaction:
+            keys:
+              - {id: k2, secret: short-secret-x}
+              - {id: k2, secret: long-enough-secret-0123, secretFile: /run/k}
+              - {id: 'bad id', secretFile: /run/k}
+        """);
+    assertThat(problems).containsExactlyInAnyOrder(
+        "agent.redaction.keys[0].secret: must be at least 16 bytes (value not shown: it is a secret); e.g. openssl rand -base64 32",
+        "agent.redaction.keys[1].id: duplicate key id 'k2'; each key needs its own id",
+        "agent.redaction.keys[1].secret: set exactly one of secret (e.g. ${VIGIL_REDACTION_SECRET}) and secretFile",
+        "agent.redaction.keys[2].id: must be 1-64 of A-Z a-z 0-9 . _ -, got 'bad id'");
+    assertThat(String.join("\n", problems)).doesNotContain("short-secret-x", "long-enough-secret-0123");
+    VigilConfig ok = Yaml.load(ENDPOINT + "agent: {redaction: {keys: [{id: k1, secret: long-enough-secret-0123}]}}");
+    assertThat(ConfigPrinter.toYaml(ok)).contains("id: k1", "******").doesNotContain("long-enough-secret-0123");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.vigil.capture.agent;
 
+import dev.vigil.capture.sampling.Redactor;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Objects;
  *     waiting to be encoded, half split between the sinks' memory queues)
  * @param ioThreads event loops for the proxy (0 = number of cores)
  * @param metricsToken bearer token the admin port's {@code /metrics} requires; null: none
+ * @param redactionKeys HMAC keys for the endpoints' redaction, newest (the one that hashes) first
  */
 public record AgentSettings(
     List<EndpointSettings> endpoints,
@@ -33,10 +35,12 @@ public record AgentSettings(
     Duration shutdownGrace,
     Duration upstreamTimeout,
     int ioThreads,
-    String metricsToken) {
+    String metricsToken,
+    List<Redactor.Key> redactionKeys) {
 
   public AgentSettings {
     endpoints = List.copyOf(endpoints);
+    redactionKeys = List.copyOf(redactionKeys == null ? List.of() : redactionKeys);
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("endpoints: at least one endpoint is required");
     }
@@ -58,7 +62,20 @@ public record AgentSettings(
         + listenPort + ", admin=" + adminHost + ":" + adminPort + ", bufferBytes=" + bufferBytes + ", spoolDirectory="
         + spoolDirectory + ", spoolMaxBytes=" + spoolMaxBytes + ", shutdownGrace=" + shutdownGrace + ", upstreamTimeout="
         + upstreamTimeout + ", ioThreads=" + ioThreads + ", metricsToken="
-        + (metricsToken == null || metricsToken.isEmpty() ? "" : "****") + "]";
+        + (metricsToken == null || metricsToken.isEmpty() ? "" : "****") + ", redactionKeys=" + redactionKeys + "]";
+  }
+
+  /** Settings without redaction keys. */
+  public AgentSettings(List<EndpointSettings> endpoints, KafkaSettings kafka, S3Settings s3, String listenHost,
+      int listenPort, String adminHost, int adminPort, long bufferBytes, Path spoolDirectory, long spoolMaxBytes,
+      Duration shutdownGrace, Duration upstreamTimeout, int ioThreads) {
+    this(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes, spoolDirectory,
+        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, null, List.of());
+  }
+
+  public AgentSettings withRedactionKeys(List<Redactor.Key> keys) {
+    return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken, keys);
   }
 
   /**
@@ -106,37 +123,37 @@ public record AgentSettings(
    */
   public static AgentSettings defaults(List<EndpointSettings> endpoints, KafkaSettings kafka, S3Settings s3, Path spool) {
     return new AgentSettings(endpoints, kafka, s3, "0.0.0.0", 8081, "127.0.0.1", 8082, 64L << 20, spool, 1L << 30,
-        Duration.ofSeconds(20), Duration.ofSeconds(30), 0, null);
+        Duration.ofSeconds(20), Duration.ofSeconds(30), 0, null, List.of());
   }
 
   /** The same with {@code /metrics} behind {@code Authorization: Bearer <metricsToken>}. */
   public AgentSettings withMetricsToken(String metricsToken) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken, redactionKeys);
   }
 
   public AgentSettings withPorts(String host, int listenPort, int adminPort) {
     return new AgentSettings(endpoints, kafka, s3, host, listenPort, host, adminPort, bufferBytes, spoolDirectory,
-        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
+        spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken, redactionKeys);
   }
 
   public AgentSettings withEndpoints(List<EndpointSettings> endpoints) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken, redactionKeys);
   }
 
   public AgentSettings withTimeouts(Duration upstreamTimeout, Duration shutdownGrace) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken, redactionKeys);
   }
 
   public AgentSettings withBuffers(long bufferBytes, long spoolMaxBytes) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken, redactionKeys);
   }
 
   public AgentSettings withSinks(KafkaSettings kafka, S3Settings s3) {
     return new AgentSettings(endpoints, kafka, s3, listenHost, listenPort, adminHost, adminPort, bufferBytes,
-        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken);
+        spoolDirectory, spoolMaxBytes, shutdownGrace, upstreamTimeout, ioThreads, metricsToken, redactionKeys);
   }
 }

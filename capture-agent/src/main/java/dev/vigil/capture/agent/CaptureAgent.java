@@ -123,7 +123,7 @@ public final class CaptureAgent implements AutoCloseable {
   private void open() throws IOException, InterruptedException {
     List<Route> routes = new ArrayList<>();
     for (EndpointSettings e : settings.endpoints()) {
-      routes.add(Route.of(e.pathPrefix(), e.host(), e.upstream(), policy(e)));
+      routes.add(Route.of(e.pathPrefix(), e.host(), e.upstream(), policy(e, settings.redactionKeys())));
     }
     Router router = new Router(routes);
 
@@ -197,11 +197,11 @@ public final class CaptureAgent implements AutoCloseable {
         sinks.stream().map(Sink::name).toList());
   }
 
-  static CapturePolicy policy(EndpointSettings e) {
+  static CapturePolicy policy(EndpointSettings e, List<Redactor.Key> redactionKeys) {
     return new CapturePolicy(
         e.name(), e.variant(), new Sampler(e.samplingPercent()), e.requestIdHeader(), e.mode(),
         new ContentTypes(e.textContentTypes()), e.inferenceIdHeader(), e.maxBodyBytes(),
-        new Redactor(e.redact()), e.captureUpstreamErrors());
+        new Redactor(e.redact(), redactionKeys), e.captureUpstreamErrors());
   }
 
   static S3Client s3Client(AgentSettings.S3Settings s) {

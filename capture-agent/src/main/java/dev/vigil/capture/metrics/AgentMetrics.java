@@ -1,6 +1,7 @@
 package dev.vigil.capture.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -109,6 +110,12 @@ public final class AgentMetrics {
   /** Registers a gauge once (bytes held by a sink's spool, a buffer's bytes...). */
   public void gauge(String name, String tagKey, String tagValue, String unit, Supplier<Number> value) {
     Gauge.builder(name, value).tag(tagKey, tagValue).baseUnit(unit).register(registry);
+  }
+
+  /** Registers a counter whose count {@code obj} keeps (corrupt spool frames...). */
+  public <T> void functionCounter(
+      String name, String tagKey, String tagValue, String unit, T obj, java.util.function.ToDoubleFunction<T> count) {
+    FunctionCounter.builder(name, obj, count).tag(tagKey, tagValue).baseUnit(unit).register(registry);
   }
 
   private Counter counter(String name, String k1, String v1, String k2, String v2) {

@@ -5,7 +5,8 @@ import dev.vigil.capture.format.CapturedBody;
 import dev.vigil.capture.format.RawBody;
 import dev.vigil.capture.format.VigilMetadata;
 import dev.vigil.capture.sampling.CapturePolicy;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Turns a {@link SampledExchange} into the design.md capture record's JSON line, straight from the
@@ -13,9 +14,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Text content types are checked strictly as UTF-8 (on the bytes) and stored as text; a body
  * that is not valid UTF-8 (or was cut mid-character by truncation) falls back to BASE64 rather
- * than failing. With redaction configured, a JSON-typed body that does not parse (or was truncated)
- * cannot be redacted and is left out of the record (counted by the caller through
- * {@link Result#redactionFailures()}) so PII never leaks.
+ * than failing. With redaction configured, every body goes through {@link
+ * dev.vigil.capture.sampling.Redactor#redact(String, byte[])} whatever its declared type; one it
+ * cannot parse (or that was truncated) is left out of the record, named in the record's {@code
+ * vigil.withheld} and counted by the caller through {@link Result#redactionFailures()}, so PII
+ * never leaks.
  *
  * <p>Not thread-safe (it reuses its writer's buffers): one encoder per encoding thread.
  */
@@ -27,9 +30,9 @@ public final class RecordEncoder {
 
   public Result encode(SampledExchange x) {
     CapturePolicy p = x.policy();
-    int[] failures = new int[1];
-    RawBody in = body(p, x.requestContentType(), CapturedBody.INPUT, x.requestBody(), failures);
-    RawBody out = body(p, x.responseContentType(), CapturedBody.OUTPUT, x.responseBody(), failures);
+    List<String> withheld = new ArrayList<>(0);
+    RawBody in = body(p, x.requestContentType(), CapturedBody.INPUT, x.requestBody(), withheld);
+    RawBody out = body(p, x.responseContentType(), CapturedBody.OUTPUT, x.responseBody(), withheld);
     String eventId = x.eventId().toString();
     byte[] line =
         writer.toJsonLine(
@@ -43,28 +46,26 @@ public final class RecordEncoder {
                 p.variant(),
                 x.latencyMicros(),
                 x.status(),
-                x.requestTruncated() || x.responseTruncated()));
+                x.requestTruncated() || x.responseTruncated(),
+                withheld));
     return new Result(
         new CaptureEntry(p.endpoint(), p.variant(), eventId, x.inferenceTime().toEpochMilli(), line),
-        failures[0]);
+        withheld.size());
   }
 
   private static RawBody body(
-      CapturePolicy p, String contentType, String mode, byte[] bytes, int[] failures) {
+      CapturePolicy p, String contentType, String mode, byte[] bytes, List<String> withheld) {
     if (bytes == null) {
       return null;
     }
-    RawBody body = RawBody.of(contentType, mode, bytes, p.textTypes().isText(contentType));
-    if (body.isBase64()
-        || !p.redactor().enabled()
-        || !CapturedBody.JSON.equals(body.encoding())) {
-      return body;
+    boolean text = p.textTypes().isText(contentType);
+    if (!p.redactor().enabled()) {
+      return RawBody.of(contentType, mode, bytes, text);
     }
     try {
-      String redacted = p.redactor().redact(new String(bytes, StandardCharsets.UTF_8));
-      return new RawBody(contentType, mode, redacted.getBytes(StandardCharsets.UTF_8), body.encoding());
+      return RawBody.of(contentType, mode, p.redactor().redact(contentType, bytes), text);
     } catch (java.io.IOException | RuntimeException e) {
-      failures[0]++;
+      withheld.add(mode);
       return null;
     }
   }

@@ -55,6 +55,8 @@ public final class SinkChannel {
   private boolean spooling;
   private long lastDropLog;
   private long droppedSinceLog;
+  private long lastCursorWarning;
+  private String lastWriteError; // the latest refused spool write since the last drop warning
 
   public SinkChannel(String sink, long memoryBytes, SegmentSpool spool, AgentMetrics metrics) {
     this.sink = sink;
@@ -64,6 +66,8 @@ public final class SinkChannel {
     this.spooling = !spool.isEmpty();
     metrics.gauge("vigil.agent.spool.size", "sink", sink, "bytes", spool::bytes);
     metrics.gauge("vigil.agent.sink.queue.size", "sink", sink, "bytes", this::memoryUsed);
+    metrics.functionCounter("vigil.agent.spool.corrupt.frames", "sink", sink, null, spool, SegmentSpool::corruptFrames);
+    metrics.functionCounter("vigil.agent.spool.corrupt.bytes", "sink", sink, "bytes", spool, SegmentSpool::corruptBytes);
   }
 
   public String sink() {
@@ -84,8 +88,8 @@ public final class SinkChannel {
       boolean ok;
       try {
         ok = spool.append(e.spoolHeader(), e.line());
-      } catch (IOException ex) {
-        log.error("spool write failed for sink {}: {}; the record is dropped. Check the spool disk.", sink, ex.toString());
+      } catch (IOException ex) { // disk full, file size limit, I/O error: reported by drop()
+        lastWriteError = ex.toString();
         ok = false;
       }
       if (ok) {
@@ -104,12 +108,20 @@ public final class SinkChannel {
     droppedSinceLog++;
     long now = System.nanoTime();
     if (now - lastDropLog >= DROP_LOG_INTERVAL_NANOS || lastDropLog == 0) {
-      log.warn(
-          "sink {} is down or slow and its spool is full ({} of {} bytes): dropped {} record(s) since the last warning. "
-              + "Raise agent.spool.maxBytes or fix the sink.",
-          sink, spool.bytes(), spool.maxBytes(), droppedSinceLog);
+      if (lastWriteError != null) {
+        log.error(
+            "sink {} is down or slow and its spool disk refuses writes ({}; spool holds {} of {} bytes): dropped {} "
+                + "record(s) since the last warning. Free the spool disk or lower agent.spool.maxBytes below its size.",
+            sink, lastWriteError, spool.bytes(), spool.maxBytes(), droppedSinceLog);
+      } else {
+        log.warn(
+            "sink {} is down or slow and its spool is full ({} of {} bytes): dropped {} record(s) since the last warning. "
+                + "Raise agent.spool.maxBytes or fix the sink.",
+            sink, spool.bytes(), spool.maxBytes(), droppedSinceLog);
+      }
       lastDropLog = now;
       droppedSinceLog = 0;
+      lastWriteError = null;
     }
   }
 
@@ -134,6 +146,9 @@ public final class SinkChannel {
       }
       if (spooling && !spool.fullyRead()) {
         SegmentSpool.Read<CaptureEntry> read = spool.read(maxEntries, maxBytes, CaptureEntry::deserialize);
+        if (spool.isEmpty()) {
+          spooling = false; // the read found only corrupt bytes, and freed them
+        }
         return new Batch(read.entries(), read.end());
       }
       return new Batch(List.of(), null);
@@ -158,10 +173,73 @@ public final class SinkChannel {
   public void ack(SegmentSpool.Position end) throws IOException {
     lock.lock();
     try {
-      spool.ack(end);
+      try {
+        spool.ack(end);
+      } catch (IOException e) {
+        // The batch is shipped and the spool's own cursor moved on; only persisting it failed (a
+        // full disk). Shipping must go on: the cost is that a restart may ship some records again.
+        long now = System.nanoTime();
+        if (lastCursorWarning == 0 || now - lastCursorWarning >= DROP_LOG_INTERVAL_NANOS) {
+          log.warn("sink {}: could not persist the spool cursor ({}); shipping goes on, a restart may ship "
+              + "some records again. Check the spool disk.", sink, e.toString());
+          lastCursorWarning = now;
+        }
+      }
       if (spool.isEmpty()) {
         spooling = false;
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The sink failed: moves {@code unshipped} (the worker's memory-sourced batch, oldest first) and
+   * the memory queue to the spool, so that a process killed during the outage loses none of them,
+   * and every later entry goes to the spool too. While the spool is empty they are appended (when
+   * they fit); once it holds newer entries they are put in front of them, which the spool allows
+   * when its cursor is at a segment start (otherwise they stay in memory).
+   *
+   * @return true when everything was spooled: the caller must drop its copy of {@code unshipped}
+   */
+  public boolean spill(List<CaptureEntry> unshipped) {
+    lock.lock();
+    try {
+      if (unshipped.isEmpty() && memory.isEmpty()) {
+        return false;
+      }
+      List<CaptureEntry> all = new ArrayList<>(unshipped.size() + memory.size());
+      all.addAll(unshipped);
+      all.addAll(memory);
+      try {
+        if (!spooling && spool.isEmpty()) {
+          long need = 0;
+          for (CaptureEntry e : all) {
+            need += SegmentSpool.FRAME_OVERHEAD + e.spoolHeader().length + e.line().length;
+          }
+          if (need > spool.maxBytes() - spool.bytes()) {
+            return false;
+          }
+          for (CaptureEntry e : all) {
+            spool.append(e.spoolHeader(), e.line());
+          }
+        } else {
+          List<byte[]> front = new ArrayList<>(all.size());
+          all.forEach(e -> front.add(e.serialize()));
+          spool.prepend(front); // memory is older than everything spooled
+        }
+      } catch (IOException | IllegalStateException e) {
+        // an append that got through is shipped from the spool as well: duplicates, never a loss
+        spooling = spooling || !spool.isEmpty();
+        log.debug("sink {}: unshipped records stay in memory ({})", sink, e.toString());
+        return false;
+      }
+      memory.clear();
+      memoryUsed = 0;
+      spooling = true;
+      metrics.spooled(sink, all.size());
+      nonEmpty.signal();
+      return true;
     } finally {
       lock.unlock();
     }

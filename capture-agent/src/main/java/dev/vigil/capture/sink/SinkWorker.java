@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
  * to ship, retries with capped exponential backoff, and acknowledges spooled entries only after
  * the sink accepted them. Fields are confined to this thread unless marked volatile.
  *
- * <p>The loop never dies: every failed pass is logged (rate-limited), counted and retried.
+ * <p>The loop never dies: every failed pass is logged (rate-limited), counted and retried. On a
+ * failure, what is still in memory (the pending batch, the memory queue) is moved to the spool
+ * ({@link SinkChannel#spill}), so that an outage is ridden out on disk and a crash during it loses
+ * nothing.
  *
  * <p>Shutdown ({@link #shutdown}): keep shipping until the memory queue is drained and the pending
  * batch is shipped or the deadline passes; then whatever is still in memory (pending batch and
@@ -180,6 +183,24 @@ public final class SinkWorker {
     }
     retryAtNanos = now + backoffNanos;
     backoffNanos = Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+    spillToSpool();
+  }
+
+  /**
+   * While the sink is down, records wait on disk, not in memory: a process killed during an
+   * outage then loses none. The pending batch goes first (it is the oldest), then the memory queue.
+   */
+  private void spillToSpool() {
+    if (sink.pendingCount() > 0 && pendingFromSpool) {
+      return; // already on disk
+    }
+    try {
+      if (channel.spill(sink.pending())) {
+        sink.clearPending(); // re-read from the spool, in the same order
+      }
+    } catch (RuntimeException e) {
+      log.warn("sink {}: keeping unshipped records in memory: {}", sink.name(), e.toString());
+    }
   }
 
   /** Runs on the worker thread after the loop: re-spools what could not be shipped. */

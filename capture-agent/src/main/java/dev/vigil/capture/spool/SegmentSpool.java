@@ -12,19 +12,40 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A bounded, ordered on-disk queue of opaque entries: capped segment files plus a cursor.
  *
  * <h2>Layout</h2>
- * {@code DIR/<seq>.seg} files, each a run of frames {@code [int length][int crc32c][bytes]}, and
+ * {@code DIR/<seq>.seg2} files, each a run of frames
+ * {@code [int magic 0xF7565332][int length][int crc32c(length, bytes)][bytes]}, and
  * {@code DIR/cursor} holding {@code "<seq> <offset>"}: everything before it is acknowledged. A
  * segment is closed when it reaches {@code segmentBytes}; acknowledged segments are deleted, and
- * when everything is acknowledged the spool is reset to empty.
+ * when everything is acknowledged the spool is reset to empty. Segments named {@code <seq>.seg}
+ * hold version-1 frames {@code [int length][int crc32c(bytes)][bytes]} (agents before the magic
+ * was added): they are read, never appended to.
+ *
+ * <h2>Corruption</h2>
+ * A frame whose header or checksum is wrong (a bad disk block, bytes overwritten) is skipped: the
+ * reader resynchronises on the next offset that holds the magic and a frame whose checksum holds
+ * (the magic's first byte, 0xF7, never occurs in the UTF-8 JSON lines the spool carries, and the
+ * checksum covers the length). The bytes skipped are lost, counted ({@link #corruptFrames},
+ * {@link #corruptBytes}) and logged with segment and offset; nothing after them is. An entry
+ * whose frame is sound but which its decoder rejects is skipped and counted the same way. In a
+ * version-1 segment, which has no magic to find, a corrupt frame skips the rest of that segment.
+ * Opening the spool checks every frame of every segment from the cursor on; only a torn tail
+ * (an invalid run at the end of the last segment with no valid frame after it: a write cut off
+ * by a crash) is cut, and is not counted as corruption.
  *
  * <h2>Bounds and loss</h2>
  * {@link #append} refuses (returns false) when the spool's files would exceed {@code maxBytes}:
@@ -44,8 +65,17 @@ import java.util.zip.CRC32C;
  * that {@link #sync()} forces the file outside the lock, so an append never waits for an fsync.
  */
 public final class SegmentSpool implements AutoCloseable {
-  /** Frame header: length + CRC. */
-  static final int HEADER = 8;
+  private static final Logger log = LoggerFactory.getLogger(SegmentSpool.class);
+  /** Frame header: magic + length + CRC. */
+  static final int HEADER = 12;
+  /** Bytes a frame takes beyond its entry. */
+  public static final int FRAME_OVERHEAD = HEADER;
+  /** Version-1 frame header: length + CRC (segments named {@code .seg}). */
+  static final int V1_HEADER = 8;
+  /** Starts every frame; 0xF7 is never a byte of UTF-8 text, so a JSON line cannot fake it. */
+  static final int MAGIC = 0xF7565332;
+  /** Bytes read at a time while looking for the next frame after a corrupt one. */
+  private static final int SCAN_CHUNK = 64 * 1024;
   /** Sequence number of the first segment of an empty spool; leaves room to prepend below it. */
   static final long FIRST_SEQ = 1L << 40;
   /** Largest read buffer kept between reads. */
@@ -72,6 +102,12 @@ public final class SegmentSpool implements AutoCloseable {
 
   // seq -> size in bytes of every segment on disk (the last one is the write segment)
   private final TreeMap<Long, Long> segments = new TreeMap<>();
+  // segments in the version-1 frame format: read, never written
+  private final Set<Long> v1Segments = new HashSet<>();
+  // seq -> (start -> end) of the byte ranges found corrupt: the reader jumps over them
+  private final Map<Long, TreeMap<Long, Long>> skips = new HashMap<>();
+  private long corruptFrames;
+  private long corruptBytes;
   private Position cursor;
   private Position readPos;
   private FileChannel writer;
@@ -82,14 +118,15 @@ public final class SegmentSpool implements AutoCloseable {
   private boolean dirty;
   // guarded by this: reused for every frame written or read
   private final ByteBuffer frameHeader = ByteBuffer.allocateDirect(HEADER);
-  private final ByteBuffer readHeader = ByteBuffer.allocateDirect(HEADER);
+  private final ByteBuffer readHeader = ByteBuffer.allocate(HEADER);
   private ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
   private final List<FileChannel> rolled = new ArrayList<>(); // closed segments, not yet forced
   private static final byte[] NO_BYTES = {};
 
   /**
    * Opens (or creates) a spool in {@code dir}, recovering from a crash: segments before the cursor
-   * are deleted, a torn tail frame is truncated.
+   * are deleted, every frame after it is checked (corrupt ones are counted, logged and will be
+   * skipped), a torn tail frame is truncated.
    *
    * @throws IOException when the directory cannot be created or read
    * @throws IllegalArgumentException when maxBytes or segmentBytes are not positive
@@ -110,9 +147,16 @@ public final class SegmentSpool implements AutoCloseable {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
-        if (name.endsWith(".seg")) {
+        boolean v1 = name.endsWith(".seg");
+        if (v1 || name.endsWith(".seg2")) {
           try {
-            segments.put(Long.parseLong(name.substring(0, name.length() - 4)), Files.size(f));
+            long seq = Long.parseLong(name.substring(0, name.lastIndexOf('.')));
+            if (segments.put(seq, Files.size(f)) != null) {
+              throw new IOException("spool " + dir + " holds segment " + seq + " in both frame formats; move one away");
+            }
+            if (v1) {
+              v1Segments.add(seq);
+            }
           } catch (NumberFormatException e) {
             // not ours; leave it alone
           }
@@ -126,20 +170,13 @@ public final class SegmentSpool implements AutoCloseable {
     for (Long seq : new ArrayList<>(segments.headMap(cursor.seq()).keySet())) {
       Files.deleteIfExists(segmentPath(seq));
       segments.remove(seq);
-    }
-    if (!segments.isEmpty()) {
-      long last = segments.lastKey();
-      long valid = validLength(last);
-      if (valid < segments.get(last)) {
-        try (FileChannel ch = FileChannel.open(segmentPath(last), StandardOpenOption.WRITE)) {
-          ch.truncate(valid);
-          ch.force(true);
-        }
-        segments.put(last, valid);
-      }
+      v1Segments.remove(seq);
     }
     if (!segments.isEmpty() && !segments.containsKey(cursor.seq())) {
       cursor = new Position(segments.firstKey(), 0);
+    }
+    for (long seq : new ArrayList<>(segments.keySet())) {
+      check(seq, seq == cursor.seq() ? cursor.offset() : 0, seq == segments.lastKey());
     }
     readPos = cursor;
     totalBytes = segments.values().stream().mapToLong(Long::longValue).sum();
@@ -148,29 +185,121 @@ public final class SegmentSpool implements AutoCloseable {
     }
   }
 
-  private long validLength(long seq) throws IOException {
+  /**
+   * Walks the frames of one segment from {@code from}: records (and counts, and logs) every corrupt
+   * run as a skip; in the last segment an invalid run with nothing valid after it is a torn tail and
+   * is cut off instead.
+   */
+  private void check(long seq, long from, boolean last) throws IOException {
+    long size = segments.get(seq);
+    long pos = from;
     try (FileChannel ch = FileChannel.open(segmentPath(seq), StandardOpenOption.READ)) {
-      long pos = 0;
-      long size = ch.size();
-      ByteBuffer header = ByteBuffer.allocate(HEADER);
-      while (pos + HEADER <= size) {
-        header.clear();
-        readFully(ch, header, pos);
-        header.flip();
-        int len = header.getInt();
-        int crc = header.getInt();
-        if (len < 0 || pos + HEADER + len > size) {
-          break;
+      while (pos < size) {
+        int len = frameAt(ch, seq, pos, size);
+        if (len >= 0) {
+          pos += header(seq) + len;
+          continue;
         }
-        ByteBuffer body = ByteBuffer.allocate(len);
-        readFully(ch, body, pos + HEADER);
-        if (crc(body.array()) != crc) {
-          break;
+        long next = nextFrame(ch, seq, pos + 1, size);
+        if (next >= size && last && !v1Segments.contains(seq)) {
+          cutTornTail(seq, pos, size);
+          return;
         }
-        pos += HEADER + len;
+        skip(seq, pos, next, "a corrupt frame");
+        pos = next;
       }
-      return pos;
     }
+  }
+
+  private void cutTornTail(long seq, long at, long size) throws IOException {
+    try (FileChannel ch = FileChannel.open(segmentPath(seq), StandardOpenOption.WRITE)) {
+      ch.truncate(at);
+      ch.force(true);
+    }
+    segments.put(seq, at);
+    log.info("spool segment {}: cut a torn tail of {} byte(s) at offset {} (a write cut off by a crash)",
+        segmentPath(seq), size - at, at);
+  }
+
+  /** Records {@code [from, to)} of a segment as skipped, and counts and logs it. */
+  private void skip(long seq, long from, long to, String what) {
+    skips.computeIfAbsent(seq, k -> new TreeMap<>()).put(from, to);
+    corruptFrames++;
+    corruptBytes += to - from;
+    log.warn(
+        "spool segment {}: {} at offset {}; skipped {} byte(s) to offset {} (the records in them are lost, "
+            + "everything after is shipped). A disk fault or something else writing the spool directory?",
+        segmentPath(seq), what, from, to - from, to);
+  }
+
+  private int header(long seq) {
+    return v1Segments.contains(seq) ? V1_HEADER : HEADER;
+  }
+
+  /**
+   * The length of the sound frame at {@code pos}, its bytes left in {@code readBuffer[0, len)}; -1
+   * when the header, the length or the checksum is wrong, or the frame does not fit in the segment.
+   */
+  private int frameAt(FileChannel ch, long seq, long pos, long size) throws IOException {
+    boolean v1 = v1Segments.contains(seq);
+    int header = v1 ? V1_HEADER : HEADER;
+    if (pos + header > size) {
+      return -1;
+    }
+    readHeader.clear().limit(header);
+    if (!readAt(ch, readHeader, pos)) {
+      return -1;
+    }
+    readHeader.flip();
+    if (!v1 && readHeader.getInt() != MAGIC) {
+      return -1;
+    }
+    int len = readHeader.getInt();
+    int crc = readHeader.getInt();
+    if (len < 0 || pos + header + len > size) {
+      return -1;
+    }
+    if (readBuffer.capacity() < len) {
+      readBuffer = ByteBuffer.allocate(Math.max(len, 2 * readBuffer.capacity()));
+    }
+    readBuffer.clear().limit(len);
+    if (!readAt(ch, readBuffer, pos + header)) {
+      return -1;
+    }
+    CRC32C c = new CRC32C();
+    if (!v1) {
+      c.update(readHeader.array(), 4, 4);
+    }
+    c.update(readBuffer.array(), 0, len);
+    return (int) c.getValue() == crc ? len : -1;
+  }
+
+  /**
+   * The offset of the first sound frame at or after {@code from}, or {@code size} when there is
+   * none (always {@code size} in a version-1 segment: without a magic there is nothing to find).
+   */
+  private long nextFrame(FileChannel ch, long seq, long from, long size) throws IOException {
+    if (v1Segments.contains(seq)) {
+      return size;
+    }
+    ByteBuffer chunk = ByteBuffer.allocate(SCAN_CHUNK);
+    byte m0 = (byte) (MAGIC >>> 24);
+    for (long base = from; base + HEADER <= size; ) {
+      chunk.clear();
+      chunk.limit((int) Math.min(SCAN_CHUNK, size - base));
+      if (!readAt(ch, chunk, base)) {
+        return size;
+      }
+      byte[] a = chunk.array();
+      int n = chunk.position();
+      for (int i = 0; i + 4 <= n; i++) {
+        if (a[i] == m0 && ByteBuffer.wrap(a, i, 4).getInt() == MAGIC && frameAt(ch, seq, base + i, size) >= 0) {
+          return base + i;
+        }
+      }
+      base += Math.max(1, n - 3); // a magic straddling two chunks is seen by the next one
+    }
+    return size;
   }
 
   /**
@@ -195,14 +324,16 @@ public final class SegmentSpool implements AutoCloseable {
     if (totalBytes + frame > maxBytes) {
       return false;
     }
-    if (segments.isEmpty() || segments.lastEntry().getValue() + frame > segmentBytes && segments.lastEntry().getValue() > 0) {
+    if (segments.isEmpty()
+        || v1Segments.contains(segments.lastKey())
+        || segments.lastEntry().getValue() + frame > segmentBytes && segments.lastEntry().getValue() > 0) {
       roll(segments.isEmpty() ? Math.max(cursor.seq(), FIRST_SEQ) : segments.lastKey() + 1);
     }
     long seq = segments.lastKey();
     FileChannel ch = writer(seq);
     long at = segments.get(seq);
     frameHeader.clear();
-    frameHeader.putInt(head.length + tail.length).putInt(crc(head, tail)).flip();
+    frameHeader.putInt(MAGIC).putInt(head.length + tail.length).putInt(crc(head.length + tail.length, head, tail)).flip();
     ByteBuffer[] parts = {frameHeader, ByteBuffer.wrap(head), ByteBuffer.wrap(tail)};
     ch.position(at);
     for (long left = frame; left > 0; ) {
@@ -273,7 +404,7 @@ public final class SegmentSpool implements AutoCloseable {
         pos = new Position(next, 0);
         continue;
       }
-      if (pos.offset() + HEADER > size) {
+      if (pos.offset() >= size) {
         Long next = segments.higherKey(pos.seq());
         if (next == null) {
           break;
@@ -281,30 +412,36 @@ public final class SegmentSpool implements AutoCloseable {
         pos = new Position(next, 0);
         continue;
       }
+      TreeMap<Long, Long> skip = skips.get(pos.seq());
+      Long skipTo = skip == null ? null : skip.get(pos.offset());
+      if (skipTo != null) {
+        pos = new Position(pos.seq(), skipTo);
+        continue;
+      }
       FileChannel ch = reader(pos.seq());
-      readHeader.clear();
-      readFully(ch, readHeader, pos.offset());
-      readHeader.flip();
-      int len = readHeader.getInt();
-      int crc = readHeader.getInt();
-      if (len < 0 || pos.offset() + HEADER + len > size) {
-        throw new IOException("spool segment " + segmentPath(pos.seq()) + " is corrupt at " + pos.offset());
+      int len = frameAt(ch, pos.seq(), pos.offset(), size);
+      if (len < 0) { // corrupted since the spool was opened
+        long next = nextFrame(ch, pos.seq(), pos.offset() + 1, size);
+        skip(pos.seq(), pos.offset(), next, "a corrupt frame");
+        pos = new Position(pos.seq(), next);
+        continue;
       }
-      if (readBuffer.capacity() < len) {
-        readBuffer = ByteBuffer.allocate(Math.max(len, 2 * readBuffer.capacity()));
+      Position after = new Position(pos.seq(), pos.offset() + header(pos.seq()) + len);
+      try {
+        out.add(decoder.decode(readBuffer.array(), 0, len));
+      } catch (IOException e) {
+        skip(pos.seq(), pos.offset(), after.offset(), "an entry that cannot be decoded (" + e.getMessage() + ")");
+        pos = after;
+        continue;
       }
-      readBuffer.clear().limit(len);
-      readFully(ch, readBuffer, pos.offset() + HEADER);
-      CRC32C c = new CRC32C();
-      c.update(readBuffer.array(), 0, len);
-      if ((int) c.getValue() != crc) {
-        throw new IOException("spool segment " + segmentPath(pos.seq()) + " has a bad checksum at " + pos.offset());
-      }
-      out.add(decoder.decode(readBuffer.array(), 0, len));
       bytes += len;
-      pos = new Position(pos.seq(), pos.offset() + HEADER + len);
+      pos = after;
     }
+    Position start = readPos;
     readPos = pos;
+    if (out.isEmpty() && start.equals(cursor) && !pos.equals(cursor)) {
+      ack(pos); // only skipped bytes, nothing in flight before them: free them now
+    }
     if (readBuffer.capacity() > KEEP_READ_BUFFER_BYTES) {
       readBuffer = ByteBuffer.allocate(KEEP_READ_BUFFER_BYTES); // one huge entry must not pin its size
     }
@@ -358,6 +495,16 @@ public final class SegmentSpool implements AutoCloseable {
 
   public long maxBytes() {
     return maxBytes;
+  }
+
+  /** Corrupt runs skipped since the spool was opened (each is one frame, or a few adjacent ones). */
+  public synchronized long corruptFrames() {
+    return corruptFrames;
+  }
+
+  /** Bytes in the corrupt runs skipped since the spool was opened. */
+  public synchronized long corruptBytes() {
+    return corruptBytes;
   }
 
   /**
@@ -417,6 +564,8 @@ public final class SegmentSpool implements AutoCloseable {
       deleteSegment(seq);
     }
     totalBytes = 0;
+    skips.clear();
+    v1Segments.clear();
     cursor = new Position(FIRST_SEQ, 0);
     readPos = cursor;
     Files.deleteIfExists(dir.resolve("cursor"));
@@ -438,6 +587,8 @@ public final class SegmentSpool implements AutoCloseable {
       totalBytes -= size;
     }
     Files.deleteIfExists(segmentPath(seq));
+    skips.remove(seq);
+    v1Segments.remove(seq);
   }
 
   private void roll(long seq) throws IOException {
@@ -470,37 +621,37 @@ public final class SegmentSpool implements AutoCloseable {
 
   private static void writeFrame(FileChannel ch, long at, byte[] entry) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(HEADER + entry.length);
-    buf.putInt(entry.length).putInt(crc(entry)).put(entry).flip();
+    buf.putInt(MAGIC).putInt(entry.length).putInt(crc(entry.length, NO_BYTES, entry)).put(entry).flip();
     long pos = at;
     while (buf.hasRemaining()) {
       pos += ch.write(buf, pos);
     }
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+  /** Fills {@code buf} from {@code at}; false when the file ends first (shortened under us). */
+  private static boolean readAt(FileChannel ch, ByteBuffer buf, long at) throws IOException {
     long pos = at;
     while (buf.hasRemaining()) {
       int n = ch.read(buf, pos);
       if (n < 0) {
-        throw new IOException("unexpected end of spool segment");
+        return false;
       }
       pos += n;
     }
+    return true;
   }
 
-  private static int crc(byte[] data) {
-    return crc(NO_BYTES, data);
-  }
-
-  private static int crc(byte[] head, byte[] tail) {
+  /** The frame checksum: over the length field and the entry, so a damaged length is caught. */
+  private static int crc(int length, byte[] head, byte[] tail) {
     CRC32C c = new CRC32C();
+    c.update(ByteBuffer.allocate(4).putInt(0, length));
     c.update(head);
     c.update(tail);
     return (int) c.getValue();
   }
 
   private Path segmentPath(long seq) {
-    return dir.resolve(String.format("%020d.seg", seq));
+    return dir.resolve(String.format(v1Segments.contains(seq) ? "%020d.seg" : "%020d.seg2", seq));
   }
 
   private Position readCursor() throws IOException {

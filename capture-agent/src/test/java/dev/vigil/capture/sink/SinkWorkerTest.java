@@ -124,9 +124,8 @@ class SinkWorkerTest {
     SinkWorker worker = new SinkWorker(sink, channel, metrics);
     worker.start();
     for (int i = 0; i < 40; i++) {
-      channel.submit(entry(i)); // all fit in memory: nothing on disk yet
+      channel.submit(entry(i)); // all fit in memory (the worker may already have moved them to disk)
     }
-    assertThat(channel.spooledBytes()).isZero();
     worker.shutdown(Duration.ofMillis(300));
 
     ListSink next = new ListSink();
@@ -160,5 +159,105 @@ class SinkWorkerTest {
     // what was kept is the oldest, in order: drops only hit records arriving while the spool was full
     assertThat(sink.shipped).isEqualTo(ids(0, 200 - (int) dropped));
     worker.shutdown(Duration.ofSeconds(1));
+  }
+
+  /** The stall: a corrupt frame in an earlier segment was retried forever. */
+  @Test
+  void aCorruptFrameInAnEarlierSegmentIsSkippedAndCountedAndEverythingElseShips() throws Exception {
+    ListSink sink = new ListSink();
+    sink.down = true;
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 2_000), metrics);
+    SinkWorker worker = new SinkWorker(sink, channel, metrics);
+    worker.start();
+    for (int i = 0; i < 60; i++) {
+      channel.submit(entry(i));
+    }
+    worker.shutdown(Duration.ofMillis(300));
+    List<Path> segments;
+    try (var files = java.nio.file.Files.list(dir)) {
+      segments = files.filter(p -> p.toString().matches(".*\\.seg2?")).sorted().toList();
+    }
+    assertThat(segments).hasSizeGreaterThan(3);
+    dev.vigil.capture.spool.SegmentSpoolTest.overwrite(segments.get(1), 700, "CORRUPTCORRUPT!!");
+
+    ListSink next = new ListSink();
+    AgentMetrics restarted = new AgentMetrics(new SimpleMeterRegistry()); // a new process's meters
+    SinkChannel reopened = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 2_000), restarted);
+    SinkWorker second = new SinkWorker(next, reopened, restarted);
+    second.start();
+    reopened.submit(entry(60));
+    await().atMost(Duration.ofSeconds(20)).until(() -> next.shipped.contains("id-60"));
+    assertThat(ids(0, 61)).containsSubsequence(next.shipped);
+    assertThat(next.shipped).hasSizeBetween(59, 60);
+    assertThat(restarted.registry().get("vigil.agent.spool.corrupt.frames").tag("sink", "list").functionCounter().count())
+        .isEqualTo(1.0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !reopened.spooling() && reopened.spooledBytes() == 0);
+    second.shutdown(Duration.ofSeconds(1));
+  }
+
+  /** A process killed while its sink is down loses nothing that reached the channel. */
+  @Test
+  void whenTheSinkFailsMemoryAndThePendingBatchMoveToTheSpool() throws Exception {
+    ListSink sink = new ListSink();
+    sink.down = true;
+    SinkChannel channel = new SinkChannel("list", 1 << 20, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    SinkWorker worker = new SinkWorker(sink, channel, metrics);
+    worker.start();
+    for (int i = 0; i < 30; i++) {
+      channel.submit(entry(i)); // fits in memory
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.state() == SinkWorker.State.RETRYING && channel.spooling());
+    for (int i = 30; i < 40; i++) {
+      channel.submit(entry(i));
+    }
+    assertThat(channel.memoryUsed()).isZero();
+    channel.sync();
+    // "kill -9": the worker is abandoned, not shut down; a new process opens the same spool
+    ListSink next = new ListSink();
+    AgentMetrics restarted = new AgentMetrics(new SimpleMeterRegistry());
+    Path copy = java.nio.file.Files.createDirectories(dir.resolve("after-kill"));
+    copyTree(dir, copy); // what the disk holds at the kill
+    SinkChannel fromCopy = new SinkChannel("list", 1 << 20, new SegmentSpool(copy, 1 << 20, 4096), restarted);
+    SinkWorker second = new SinkWorker(next, fromCopy, restarted);
+    second.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> next.shipped.size() >= 40);
+    assertThat(next.shipped).containsExactlyElementsOf(ids(0, 40));
+    second.shutdown(Duration.ofSeconds(1));
+    sink.down = false;
+    worker.shutdown(Duration.ofSeconds(1));
+  }
+
+  /** Memory already overflowed to the spool when the sink failed: memory goes in front of it. */
+  @Test
+  void spillPutsMemoryInFrontOfWhatIsAlreadySpooled() throws Exception {
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    for (int i = 1; i < 10; i++) {
+      channel.submit(entry(i)); // about three fit in memory, the rest spool
+    }
+    assertThat(channel.spooling()).isTrue();
+    assertThat(channel.memoryUsed()).isPositive();
+    assertThat(channel.spill(List.of(entry(0)))).isTrue(); // entry 0: the worker's unshipped batch
+    assertThat(channel.memoryUsed()).isZero();
+    channel.close();
+    // what a restart (after kill -9) reads: everything, oldest first
+    SinkChannel reopened = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096),
+        new AgentMetrics(new SimpleMeterRegistry()));
+    List<String> read = new ArrayList<>();
+    for (SinkChannel.Batch b = reopened.poll(100, 1 << 20); !b.entries().isEmpty(); b = reopened.poll(100, 1 << 20)) {
+      b.entries().forEach(e -> read.add(e.eventId()));
+      reopened.ack(b.spoolEnd());
+    }
+    assertThat(read).containsExactlyElementsOf(ids(0, 10));
+    reopened.close();
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(from)) {
+      for (Path f : files.toList()) {
+        if (f.getFileName().toString().matches(".*\\.seg2?|cursor")) {
+          java.nio.file.Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 }

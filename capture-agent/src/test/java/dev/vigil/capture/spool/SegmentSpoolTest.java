@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SegmentSpoolTest {
+public class SegmentSpoolTest {
   @TempDir Path dir;
 
   private static byte[] b(String s) {
@@ -75,7 +75,7 @@ class SegmentSpoolTest {
   void refusesAppendsBeyondMaxBytes() throws Exception {
     try (SegmentSpool spool = new SegmentSpool(dir, 1000, 300)) {
       int accepted = 0;
-      while (spool.append(new byte[92])) { // 100-byte frames
+      while (spool.append(new byte[88])) { // 100-byte frames
         accepted++;
       }
       assertThat(accepted).isEqualTo(10);
@@ -83,7 +83,7 @@ class SegmentSpoolTest {
       SegmentSpool.Read r = spool.read(3, 1 << 20);
       spool.ack(r.end());
       // acknowledged whole segments free room again
-      assertThat(spool.append(new byte[92])).isTrue();
+      assertThat(spool.append(new byte[88])).isTrue();
     }
   }
 
@@ -125,9 +125,134 @@ class SegmentSpoolTest {
     }
   }
 
+  /** The first report: 120 records spooled, 16 bytes overwritten mid-segment. */
+  @Test
+  void skipsACorruptFrameInTheLastSegmentAndKeepsEveryRecordAfterIt() throws Exception {
+    List<String> written = new ArrayList<>();
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 1 << 20)) {
+      for (int i = 0; i < 120; i++) {
+        written.add(String.format("record-%03d-%s", i, "p".repeat(40)));
+        spool.append(b(written.get(i)));
+      }
+    }
+    Path seg = segmentFiles().get(0);
+    overwrite(seg, Files.size(seg) / 2, "CORRUPTCORRUPT!!");
+
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 1 << 20)) {
+      List<String> read = drain(spool);
+      // 16 bytes touch one frame, or two when they straddle a boundary: nothing else is lost
+      assertThat(read).hasSizeBetween(118, 119);
+      assertThat(spool.corruptFrames()).isEqualTo(1);
+      assertThat(spool.corruptBytes()).isPositive();
+      assertThat(written).containsSubsequence(read);
+      assertThat(read).contains(written.get(119), written.get(70));
+    }
+  }
+
+  /** The second report: a corrupt frame in an earlier segment failed every read. */
+  @Test
+  void skipsACorruptFrameInAnEarlierSegmentInsteadOfFailingEveryRead() throws Exception {
+    List<String> written = new ArrayList<>();
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 400)) {
+      for (int i = 0; i < 60; i++) {
+        written.add(String.format("record-%03d-%s", i, "p".repeat(30)));
+        spool.append(b(written.get(i)));
+      }
+    }
+    List<Path> segs = segmentFiles();
+    assertThat(segs).hasSizeGreaterThan(3);
+    overwrite(segs.get(1), 100, "CORRUPTCORRUPT!!");
+
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 400)) {
+      List<String> read = drain(spool);
+      assertThat(spool.corruptFrames()).isEqualTo(1);
+      assertThat(read).hasSizeBetween(58, 59);
+      assertThat(written).containsSubsequence(read);
+      assertThat(read.get(read.size() - 1)).isEqualTo(written.get(59));
+    }
+  }
+
+  @Test
+  void resynchronisesOnCorruptionThatAppearsWhileRunning() throws Exception {
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 1 << 20)) {
+      for (int i = 0; i < 30; i++) {
+        spool.append(b(String.format("record-%03d-%s", i, "p".repeat(40))));
+      }
+      Path seg = segmentFiles().get(0);
+      overwrite(seg, Files.size(seg) / 3, "\0\0\0\0\0\0\0\0");
+      List<String> read = drain(spool);
+      assertThat(read).hasSizeBetween(28, 29).contains(String.format("record-%03d-%s", 29, "p".repeat(40)));
+      assertThat(spool.corruptFrames()).isEqualTo(1);
+      // appends after the skip still work and are read
+      spool.append(b("after"));
+      assertThat(drain(spool)).containsExactly("after");
+    }
+  }
+
+  @Test
+  void cutsATornTailWithoutCountingItAsCorrupt() throws Exception {
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 1 << 20)) {
+      spool.append(b("complete-1"));
+      spool.append(b("complete-2"));
+    }
+    Path seg = segmentFiles().get(0);
+    long whole = Files.size(seg);
+    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+      ch.truncate(whole - 3); // the last frame was being written when the process died
+    }
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 1 << 20)) {
+      assertThat(drain(spool)).containsExactly("complete-1");
+      assertThat(spool.corruptFrames()).isZero();
+    }
+  }
+
+  @Test
+  void skipsAnEntryItsDecoderRejectsInsteadOfFailingEveryRead() throws Exception {
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 1 << 20)) {
+      spool.append(b("good-1"));
+      spool.append(b("undecodable"));
+      spool.append(b("good-2"));
+      SegmentSpool.Decoder<String> decoder = (buf, off, len) -> {
+        String s = new String(buf, off, len, StandardCharsets.UTF_8);
+        if (s.startsWith("un")) {
+          throw new java.io.IOException("not an entry");
+        }
+        return s;
+      };
+      SegmentSpool.Read<String> r = spool.read(10, 1 << 20, decoder);
+      assertThat(r.entries()).containsExactly("good-1", "good-2");
+      assertThat(spool.corruptFrames()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void readsSegmentsWrittenInTheVersion1FrameFormat() throws Exception {
+    // [int length][int crc32c][bytes], as agents before the magic-framed format wrote them
+    Path legacy = dir.resolve(String.format("%020d.seg", SegmentSpool.FIRST_SEQ));
+    try (FileChannel ch = FileChannel.open(legacy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      for (String s : List.of("old-1", "old-2")) {
+        byte[] e = b(s);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(e);
+        ch.write(java.nio.ByteBuffer.allocate(8 + e.length).putInt(e.length).putInt((int) crc.getValue()).put(e).flip());
+      }
+    }
+    try (SegmentSpool spool = new SegmentSpool(dir, 1 << 20, 1 << 20)) {
+      spool.append(b("new-1"));
+      assertThat(drain(spool)).containsExactly("old-1", "old-2", "new-1");
+      assertThat(spool.corruptFrames()).isZero();
+    }
+  }
+
+  public static void overwrite(Path file, long at, String bytes) throws Exception {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1)), at);
+    }
+  }
+
   private List<Path> segmentFiles() throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+      return s.filter(p -> p.toString().matches(".*\\.seg2?")).sorted().toList();
     }
   }
 }

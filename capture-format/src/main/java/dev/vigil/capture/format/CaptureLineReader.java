@@ -140,6 +140,7 @@ public final class CaptureLineReader {
     Long latency = null;
     Long status = null;
     boolean truncated = false;
+    java.util.List<String> withheld = java.util.List.of();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken v = p.nextToken();
@@ -154,6 +155,7 @@ public final class CaptureLineReader {
           }
           truncated = v == JsonToken.VALUE_TRUE;
         }
+        case "withheld" -> withheld = withheld(p, v);
         default -> p.skipChildren();
       }
     }
@@ -164,7 +166,23 @@ public final class CaptureLineReader {
       throw new MalformedCaptureException(Reason.MISSING_FIELD, latency == null ? "vigil.latencyMicros" : "vigil.status",
           "required number is absent");
     }
-    return new VigilMetadata(endpoint, variant == null ? "default" : variant, latency, (int) (long) status, truncated);
+    return new VigilMetadata(endpoint, variant == null ? "default" : variant, latency, (int) (long) status, truncated,
+        withheld);
+  }
+
+  private static java.util.List<String> withheld(JsonParser p, JsonToken t) throws IOException, MalformedCaptureException {
+    if (t == JsonToken.VALUE_NULL) {
+      return java.util.List.of();
+    }
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      throw new MalformedCaptureException(Reason.WRONG_TYPE, "vigil.withheld", "expected a list of modes");
+    }
+    java.util.List<String> out = new java.util.ArrayList<>(2);
+    for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+      out.add(string(p, e, "vigil.withheld[]"));
+    }
+    return out;
   }
 
   private static void requireObject(JsonParser p, JsonToken t, String path) throws MalformedCaptureException {

@@ -105,6 +105,13 @@ public final class CaptureLineWriter {
         g.writeNumberField("latencyMicros", v.latencyMicros());
         g.writeNumberField("status", v.status());
         g.writeBooleanField("truncated", v.truncated());
+        if (!v.withheld().isEmpty()) {
+          g.writeArrayFieldStart("withheld");
+          for (String mode : v.withheld()) {
+            g.writeString(mode);
+          }
+          g.writeEndArray();
+        }
         g.writeEndObject();
       }
       g.writeEndObject();

@@ -17,8 +17,10 @@ import java.util.Locale;
  *
  * <p>Output is exactly the design.md shape, fields in this order:
  * {@code captureData{endpointInput, endpointOutput}, eventMetadata{eventId, inferenceTime,
- * inferenceId}, eventVersion, vigil{endpoint, variant, latencyMicros, status, truncated}}; absent
- * (null) parts are omitted. Writing is streaming (no tree), shared with {@link CaptureLineWriter},
+ * inferenceId}, eventVersion, vigil{endpoint, variant, latencyMicros, status, truncated, withheld}};
+ * absent (null) parts are omitted, and {@code withheld} (the modes whose body redaction had to
+ * leave out) when empty.
+ * Writing is streaming (no tree), shared with {@link CaptureLineWriter},
  * which the agent uses to write lines straight from body bytes ({@link RawBody}).
  *
  * <p>Parsing accepts SageMaker-written lines (no {@code vigil} object, extra fields ignored),
@@ -190,12 +192,22 @@ public final class CaptureRecordCodec {
           "vigil.truncated",
           "expected true or false, found " + truncated.getNodeType());
     }
+    JsonNode withheld = node.get("withheld");
+    java.util.List<String> modes = new java.util.ArrayList<>();
+    if (withheld != null && !withheld.isNull()) {
+      if (!withheld.isArray()) {
+        throw new MalformedCaptureException(
+            MalformedCaptureException.Reason.WRONG_TYPE, "vigil.withheld", "expected a list of modes, found " + withheld.getNodeType());
+      }
+      withheld.forEach(m -> modes.add(m.asText()));
+    }
     return new VigilMetadata(
         endpoint,
         variant == null ? "default" : variant,
         latency,
         (int) status,
-        truncated != null && truncated.asBoolean(false));
+        truncated != null && truncated.asBoolean(false),
+        modes);
   }
 
   private static JsonNode object(JsonNode parent, String name, String path, boolean required)

@@ -90,4 +90,19 @@ class CaptureLineWriterTest {
     assertThat(s).doesNotContain("endpointInput", "inferenceId").contains("\"encoding\":\"CSV\"");
     assertThat(codec.parse(line).endpointOutput().data()).isEqualTo("1,2");
   }
+
+  @Test
+  void namesWithheldBodiesAndBothReadersReadThemBack() throws Exception {
+    VigilMetadata v = new VigilMetadata("traffic-signs", "v1", 1234, 200, false, java.util.List.of(CapturedBody.INPUT));
+    byte[] line = writer.toJsonLine(null, RawBody.of("application/json", CapturedBody.OUTPUT,
+        "{\"p\":[1]}".getBytes(StandardCharsets.UTF_8), true), "6f1c2a7e-0000-4000-8000-000000000001",
+        Instant.parse("2026-11-22T11:00:00.5Z"), null, v);
+    assertThat(new String(line, StandardCharsets.UTF_8)).contains("\"withheld\":[\"INPUT\"]");
+    assertThat(codec.parse(line).vigil()).isEqualTo(v);
+    assertThat(new CaptureLineReader().read(line, 0, line.length).vigil()).isEqualTo(v);
+    // nothing withheld: the field is left out, and old lines read back with an empty list
+    byte[] plain = raw(null, null);
+    assertThat(new String(plain, StandardCharsets.UTF_8)).doesNotContain("withheld");
+    assertThat(codec.parse(plain).vigil().withheld()).isEmpty();
+  }
 }

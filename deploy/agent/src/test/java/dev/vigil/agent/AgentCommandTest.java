@@ -48,8 +48,12 @@ class AgentCommandTest {
           spool: {directory: /tmp/vigil-spool, maxBytes: 2GB}
           shutdownGrace: 5s
           upstreamTimeout: 7s
-        """;
-    AgentSettings s = AgentConfigMapping.settings(ConfigLoader.parse(yaml, Map.of()));
+          redaction:
+            keys:
+              - {id: k2, secret: '${REDACT_SECRET}'}
+              - {id: k1, secretFile: %s}
+        """.formatted(keyFile());
+    AgentSettings s = AgentConfigMapping.settings(ConfigLoader.parse(yaml, Map.of("REDACT_SECRET", "env-secret-0123456789")));
     var e = s.endpoints().get(0);
     assertThat(e.name()).isEqualTo("traffic-signs");
     assertThat(e.variant()).isEqualTo("v2");
@@ -61,6 +65,8 @@ class AgentCommandTest {
     assertThat(e.mode()).isEqualTo(CaptureMode.Input);
     assertThat(e.maxBodyBytes()).isEqualTo(1L << 20);
     assertThat(e.redact()).containsExactly("/user/email");
+    assertThat(s.redactionKeys()).extracting(k -> k.id() + "=" + new String(k.secret(), java.nio.charset.StandardCharsets.UTF_8))
+        .containsExactly("k2=env-secret-0123456789", "k1=file-secret-0123456789");
     assertThat(e.captureUpstreamErrors()).isFalse();
     assertThat(e.kafkaTopic()).isEqualTo("signs-captures");
     assertThat(s.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9999");
@@ -123,5 +129,16 @@ class AgentCommandTest {
   void missingConfigFileExitsWithTwo() {
     assertThat(run("--config", dir.resolve("absent.yaml").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("absent.yaml");
+  }
+
+  private static String keyFile() {
+    try {
+      java.nio.file.Path f = java.nio.file.Files.createTempFile("vigil-redaction", ".key");
+      f.toFile().deleteOnExit();
+      java.nio.file.Files.writeString(f, "file-secret-0123456789\n");
+      return f.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
