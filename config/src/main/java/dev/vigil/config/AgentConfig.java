@@ -34,7 +34,7 @@ public record AgentConfig(
   }
 
   /** An agent with no redaction keys. */
-  public AgentConfig(ListenAddress listen, ListenAddress admin, long bufferBytes, SpoolConfig spool,
+  public AgentConfig(ListenAddress listen, AdminConfig admin, long bufferBytes, SpoolConfig spool,
       Duration shutdownGrace, Duration upstreamTimeout) {
     this(listen, admin, bufferBytes, spool, shutdownGrace, upstreamTimeout, List.of());
   }
