@@ -101,7 +101,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$WORK/req.
 # ---- embedded stack (Kafka + S3) ---------------------------------------------------------
 nice -n "${STACK_NICE:-0}" java -jar "$JAR" stack --data-dir "$WORK/stack" --kafka-port $P_KAFKA --s3-port $P_S3 --smtp-port $P_SMTP --imap-port $P_IMAP \
   > "$WORK/stack.log" 2>&1 & PIDS+=($!)
+STACK_PID=$!
 wait_port $P_KAFKA; wait_port $P_S3; sleep 3
+KAFKA_PID=$(pgrep -P "$STACK_PID" java | head -1 || true) # the broker runs in a child JVM of the stack
+# CPU seconds (user + system) of a process so far; 0 when it is gone
+cpu_s() { [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" || echo 0; }
 
 agent_config() { # $1 = sampling percent
 cat > "$WORK/agent-$1.yaml" <<YAML
@@ -124,7 +128,7 @@ AGENT_PID=""
 start_agent() {
   agent_config "$1"
   local jfr=()
-  [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/agent-$1.jfr")
+  [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=settings=profile,filename=$JFR_DIR/agent-$1.jfr")
   # shellcheck disable=SC2086
   java -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$AGENT_JAR" "${agent_cmd[@]}" --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
   AGENT_PID=$!; PIDS+=($AGENT_PID)
@@ -165,7 +169,8 @@ check_accounting() { # $1 = sampling percent
 }
 
 run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|paced)
-  local line s0 d0
+  local line s0 d0 a0 k0 t0
+  a0=$(cpu_s "$AGENT_PID"); k0=$(cpu_s "$KAFKA_PID"); t0=$(cpu_s "$STACK_PID")
   if [ "$2" = "$P_AGENT" ]; then s0=$(metric vigil_agent_capture_sampled_total); d0=$(metric vigil_agent_capture_dropped_total); fi
   if [ "$5" = paced ]; then
     line=$("$WORK/pace" "http://127.0.0.1:$2/predict" "$3" "$4" "$RATE" "$DUR" 16 "${PACE_WARMUP:-2}" | grep '^RESULT')
@@ -173,6 +178,8 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
     line=$(BODY="$3" CTYPE="$4" DELAY_MS=0 wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
            "http://127.0.0.1:$2/predict" | grep '^RESULT')
   fi
+  local cpu; cpu=$(awk -v a="$(cpu_s "$AGENT_PID")" -v a0="$a0" -v k="$(cpu_s "$KAFKA_PID")" -v k0="$k0" -v t="$(cpu_s "$STACK_PID")" -v t0="$t0" \
+    'BEGIN { printf "%.1f / %.1f / %.1f", a - a0, k - k0, t - t0 }')
   if [ "$2" = "$P_AGENT" ]; then
     local s1 d1; s1=$(metric vigil_agent_capture_sampled_total); d1=$(metric vigil_agent_capture_dropped_total)
     echo "$1 $(basename "$3") $5: sampled $((s1 - s0)), dropped $((d1 - d0)) (so far; drops of records still queued show up in later rows)" >> "$WORK/capture-per-run.txt"
@@ -181,7 +188,7 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
   set -- "$@" $(echo "$line" | sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+).*/\1 \2 \3/')
   [ "${6:-1}" = 0 ] && [ "${7:-1}" = 0 ] && [ "${8:-0}" -gt 0 ] \
     || echo "$1 $(basename "$3") $5: ${8:-no} requests, ${6:-?} errors, ${7:-?} non-2xx" >> "$WORK/failures.txt"
-  echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') | $(cut -d' ' -f1 /proc/loadavg) |"
+  echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') | $cpu | $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
 # the paced generator, compiled once (java Pace.java would recompile per run)
@@ -195,8 +202,8 @@ fi
 echo "agent JVM flags: -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, ${PACE_WARMUP:-2} s warm-up not counted)"
 echo
-echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | load1 after |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
+echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | CPU s agent / kafka / S3Proxy | load1 after |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for mode in paced full; do
   for body in req.json req.png; do
     # the smoke measures the baselines once per mode: paced JSON, full-load PNG
@@ -225,7 +232,7 @@ for pct in $PCTS; do
   hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$AGENT_PID/status)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' /proc/$AGENT_PID/stat)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$AGENT_PID/status)
-  echo "AGENT $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total)" >> "$WORK/agent-summary.txt"
+  echo "AGENT $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total), Kafka produce requests $(metric vigil_agent_kafka_produce_requests_total) for $(metric vigil_agent_kafka_produce_records_total) records" >> "$WORK/agent-summary.txt"
   echo "load after agent $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
   check_accounting "$pct"
   stop_agent

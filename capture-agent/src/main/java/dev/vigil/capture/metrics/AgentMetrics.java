@@ -1,6 +1,7 @@
 package dev.vigil.capture.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The agent's meters. Names are dot.case with base units; tags are low-cardinality (endpoint,
@@ -109,6 +111,14 @@ public final class AgentMetrics {
   /** Registers a gauge once (bytes held by a sink's spool, a buffer's bytes...). */
   public void gauge(String name, String tagKey, String tagValue, String unit, Supplier<Number> value) {
     Gauge.builder(name, value).tag(tagKey, tagValue).baseUnit(unit).register(registry);
+  }
+
+  /**
+   * Registers a counter read from {@code source} (a client library's own running total). The
+   * registry holds {@code source} weakly: it must be an object that lives as long as the meter.
+   */
+  public <T> void functionCounter(String name, String tagKey, String tagValue, T source, ToDoubleFunction<T> total) {
+    FunctionCounter.builder(name, source, total).tag(tagKey, tagValue).register(registry);
   }
 
   private Counter counter(String name, String k1, String v1, String k2, String v2) {
