@@ -40,9 +40,11 @@ need python3 python3
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 ensure_jar
 AGENT_JAR="${AGENT_JAR:-deploy/agent/target/vigil-agent.jar}"
-[ -f "$AGENT_JAR" ] || fail "$AGENT_JAR missing: build it with mvn -B -q package -DskipTests"
-# the all-in-one jar names the command; the sidecar's jar is the command
-agent_cmd=(); [ "$(basename "$AGENT_JAR")" = vigil.jar ] && agent_cmd=(agent)
+AGENT_JARS="${AGENT_JARS:-agent=$AGENT_JAR}" # label=jar ...: several agents side by side, same stack and nginx
+for lj in $AGENT_JARS; do [ -f "${lj#*=}" ] || fail "${lj#*=} missing: build it with mvn -B -q package -DskipTests"; done
+AGENT_HEAP="${AGENT_HEAP--Xmx256m}"
+MODES="${MODES:-paced full}"
+BODIES="${BODIES:-req.json req.png}"
 
 WORK=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 PIDS=()
@@ -120,18 +122,33 @@ sinks:
 agent:
   listen: {host: 127.0.0.1, port: $P_AGENT}
   admin: {host: 127.0.0.1, port: $P_ADMIN}
-  spool: {directory: $WORK/spool-$1}
+  spool: {directory: $WORK/spool-$1}${BUFFER_BYTES:+
+  bufferBytes: $BUFFER_BYTES}
 YAML
 }
 
 AGENT_PID=""
-start_agent() {
+start_agent() { # $1 = sampling percent, $2 = label, $3 = jar
   agent_config "$1"
-  local jfr=()
-  [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=settings=profile,filename=$JFR_DIR/agent-$1.jfr")
+  sed -i "s|spool-$1|spool-$2-$1|" "$WORK/agent-$1.yaml"
+  local jfr=() cmd=()
+  [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=settings=profile,filename=$JFR_DIR/$2-$1.jfr")
+  # the all-in-one jar names the command; the sidecar's jar is the command
+  [ "$(basename "$3")" = vigil.jar ] && cmd=(agent)
+  local t0; t0=$(date +%s%N)
+  # OPTS_<label>, when set, replaces the agent's JVM flags for that jar (e.g. the image's flags next to the defaults)
+  local flags="OPTS_$2"; flags="${!flags-$AGENT_HEAP ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}}"
   # shellcheck disable=SC2086
-  java -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$AGENT_JAR" "${agent_cmd[@]}" --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
+  java $flags "${jfr[@]}" -jar "$3" "${cmd[@]}" --config "$WORK/agent-$1.yaml" > "$WORK/$2-$1.log" 2>&1 &
   AGENT_PID=$!; PIDS+=($AGENT_PID)
+  # ready = /readyz answers 200 (proxy and admin bound, the upstream reachable)
+  READY_MS=""
+  for _ in $(seq 1 3000); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_ADMIN/readyz")" = 200 ]; then READY_MS=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+    kill -0 "$AGENT_PID" 2>/dev/null || { cat "$WORK/$2-$1.log" >&2; fail "the agent $2 exited at start"; }
+    sleep 0.02
+  done
+  [ -n "$READY_MS" ] || fail "the agent $2 was not ready within 60 s"
   wait_port $P_AGENT
 }
 stop_agent() { kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
@@ -148,23 +165,23 @@ drain() {
   done
 }
 # Once drained, every sampled record was shipped or counted as dropped, by each sink.
-check_accounting() { # $1 = sampling percent
-  local sampled all sink shipped dropped
+check_accounting() { # $1 = sampling percent, $2 = label
+  local sampled all sink shipped dropped a="${2:-agent}"
   drain
   if [ "$left" != 0 ]; then
-    echo "agent $1%: backlog not drained after ${DRAIN_S:-120} s ($left bytes left): accounting not checked" >> "$WORK/agent-summary.txt"
-    [ "$SMOKE" = 1 ] && echo "agent $1%: capture backlog not drained in ${DRAIN_S} s" >> "$WORK/failures.txt"
+    echo "$a $1%: backlog not drained after ${DRAIN_S:-120} s ($left bytes left): accounting not checked" >> "$WORK/agent-summary.txt"
+    [ "$SMOKE" = 1 ] && echo "$a $1%: capture backlog not drained in ${DRAIN_S} s" >> "$WORK/failures.txt"
     return 0
   fi
   sampled=$(metric vigil_agent_capture_sampled_total)
   all=$(metric vigil_agent_capture_dropped_total 'sink="all"')
-  [ "$1" = 0 ] || [ "$sampled" -gt 0 ] || echo "agent $1%: nothing sampled" >> "$WORK/failures.txt"
+  [ "$1" = 0 ] || [ "$sampled" -gt 0 ] || echo "$a $1%: nothing sampled" >> "$WORK/failures.txt"
   for sink in kafka s3; do
     shipped=$(metric vigil_agent_capture_shipped_total "sink=\"$sink\"")
     dropped=$(metric vigil_agent_capture_dropped_total "sink=\"$sink\"")
-    echo "agent $1% $sink: sampled $sampled = shipped $shipped + dropped $all (tap) + $dropped ($sink)" >> "$WORK/agent-summary.txt"
+    echo "$a $1% $sink: sampled $sampled = shipped $shipped + dropped $all (tap) + $dropped ($sink)" >> "$WORK/agent-summary.txt"
     [ "$sampled" = $((shipped + all + dropped)) ] \
-      || echo "agent $1% $sink: sampled $sampled != shipped $shipped + dropped $all + $dropped" >> "$WORK/failures.txt"
+      || echo "$a $1% $sink: sampled $sampled != shipped $shipped + dropped $all + $dropped" >> "$WORK/failures.txt"
   done
 }
 
@@ -199,13 +216,13 @@ if [ "$SMOKE" = 1 ]; then
   [ "$(grep -c '^RESULT \(json\|png\) records=[1-9]' "$WORK/encode.txt")" = 2 ] || fail "EncodeBench printed no RESULT line for json and png"
 fi
 
-echo "agent JVM flags: -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
+echo "agent JVM flags: $AGENT_HEAP ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, ${PACE_WARMUP:-2} s warm-up not counted)"
 echo
 echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | CPU s agent / kafka / S3Proxy | load1 after |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
-for mode in paced full; do
-  for body in req.json req.png; do
+for mode in $MODES; do
+  for body in $BODIES; do
     # the smoke measures the baselines once per mode: paced JSON, full-load PNG
     [ "$SMOKE" = 1 ] && [ "$mode $body" != "paced req.json" ] && [ "$mode $body" != "full req.png" ] && continue
     ct=application/json; [ "$body" = req.png ] && ct=image/png
@@ -214,17 +231,20 @@ for mode in paced full; do
   done
 done
 for pct in $PCTS; do
-  start_agent $pct
+for lj in $AGENT_JARS; do
+  label=${lj%%=*}
+  start_agent "$pct" "$label" "${lj#*=}"
   # warm-up (JIT), not measured
   BODY="$WORK/req.json" CTYPE=application/json DELAY_MS=0 wrk -t2 -c16 -d"${WARMUP_S:-5}"s -s bench/agent/wrk-post.lua "http://127.0.0.1:$P_AGENT/predict" >/dev/null
   # The warm-up leaves a capture backlog (spooled records the sinks ship for a while): measure from
   # an idle agent, not while it drains (at most DRAIN_S seconds; what is left is reported).
   drain
-  echo "agent $pct%: capture backlog after the warm-up drained in ${waited}s (left: ${left} bytes)" >> "$WORK/agent-summary.txt"
-  for mode in paced full; do
-    for body in req.json req.png; do
+  echo "$label $pct%: ready ${READY_MS} ms after the JVM was launched" >> "$WORK/agent-summary.txt"
+  echo "$label $pct%: capture backlog after the warm-up drained in ${waited}s (left: ${left} bytes)" >> "$WORK/agent-summary.txt"
+  for mode in $MODES; do
+    for body in $BODIES; do
       ct=application/json; [ "$body" = req.png ] && ct=image/png
-      run_wrk "agent $pct%" $P_AGENT "$WORK/$body" $ct $mode
+      run_wrk "$label $pct%" $P_AGENT "$WORK/$body" $ct $mode
     done
   done
   [ "$SMOKE" = 1 ] || sleep 3
@@ -232,11 +252,12 @@ for pct in $PCTS; do
   hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$AGENT_PID/status)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' /proc/$AGENT_PID/stat)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$AGENT_PID/status)
-  echo "AGENT $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total), Kafka produce requests $(metric vigil_agent_kafka_produce_requests_total) for $(metric vigil_agent_kafka_produce_records_total) records" >> "$WORK/agent-summary.txt"
-  echo "load after agent $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
-  check_accounting "$pct"
+  echo "${label^^} $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB ($AGENT_HEAP), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total), Kafka produce requests $(metric vigil_agent_kafka_produce_requests_total) for $(metric vigil_agent_kafka_produce_records_total) records" >> "$WORK/agent-summary.txt"
+  echo "load after $label $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
+  check_accounting "$pct" "$label"
   stop_agent
-  grep -c OutOfMemoryError "$WORK/agent-$pct.log" >/dev/null && echo "AGENT $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
+  grep -c OutOfMemoryError "$WORK/$label-$pct.log" >/dev/null && echo "${label^^} $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
+done
 done
 echo
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"
