@@ -118,7 +118,7 @@ endpoints:
 sinks:
   kafka: {bootstrapServers: 127.0.0.1:$P_KAFKA, topic: "bench.{endpoint}.p$1"}
   s3: {bucket: vigil, prefix: bench-p$1, endpointOverride: http://127.0.0.1:$P_S3, pathStyle: true,
-       accessKeyId: vigil, secretAccessKey: vigil-local-secret${S3_MAX_AGE:+, objectMaxAge: $S3_MAX_AGE}}
+       accessKeyId: vigil, secretAccessKey: vigil-local-secret${S3_MAX_AGE:+, objectMaxAge: $S3_MAX_AGE}${S3_MAX_BYTES:+, objectMaxBytes: $S3_MAX_BYTES}}
 agent:
   listen: {host: 127.0.0.1, port: $P_AGENT}
   admin: {host: 127.0.0.1, port: $P_ADMIN}
