@@ -53,8 +53,8 @@ class DeploymentFilesTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   /** ${NAME} or ${NAME:-default}; {@code $${} is a literal. */
   private static final Pattern VAR = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
-  /** Read by the JVM itself, not by the Vigil config (logback.xml's variables are added to these). */
-  private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+  /** Read by the JVM or the C library, not by the Vigil config (logback.xml's variables are added to these). */
+  private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX");
   private static final Path LOGBACK = Path.of("cli-support", "src", "main", "resources", "logback.xml");
   /** Measured agent peak RSS at -Xmx96m is 195 MB (bench/README.md): the limit needs heap x 1.75. */
   private static final double AGENT_LIMIT_PER_HEAP = 1.75;
