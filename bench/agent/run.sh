@@ -17,6 +17,11 @@
 #   capture threads below the event loops; set it to "" to measure without); AGENT_GC the collector (default -XX:+UseG1GC);
 #   STACK_NICE=19 runs Kafka and S3Proxy at the lowest CPU priority, standing in for sinks on other machines;
 #   S3_MAX_AGE=2s closes S3 objects sooner than the default 60 s (sinks.s3.objectMaxAge);
+#   AGENT_JARS="label=jar ..." several agents side by side in one run (rows labelled; OPTS_<label> replaces that
+#   agent's JVM flags); AGENT_HEAP (-Xmx256m); MODES="paced full", BODIES="req.json req.png" pick rows;
+#   BUFFER_BYTES / S3_MAX_BYTES set agent.bufferBytes / sinks.s3.objectMaxBytes; PORT_BASE moves the eight ports.
+#   Each row also prints the CPU seconds of the agent, the Kafka broker and the stack JVM (S3Proxy) during it;
+#   each agent's time from launch to a 200 from /readyz is in the summary.
 #   AGENT_JAR the agent's jar: the sidecar's lean deploy/agent/target/vigil-agent.jar (default, what the
 #   agent image runs) or deploy/target/vigil.jar (`vigil agent` in the all-in-one jar, for comparison).
 #   --smoke: EncodeBench for 0.3 s, then rows of 1 s (paced at 200 req/s, 0.5 s warm-up; full load with 8
