@@ -17,6 +17,11 @@
 #   capture threads below the event loops; set it to "" to measure without); AGENT_GC the collector (default -XX:+UseG1GC);
 #   STACK_NICE=19 runs Kafka and S3Proxy at the lowest CPU priority, standing in for sinks on other machines;
 #   S3_MAX_AGE=2s closes S3 objects sooner than the default 60 s (sinks.s3.objectMaxAge);
+#   AGENT_JARS="label=jar ..." several agents side by side in one run (rows labelled; OPTS_<label> replaces that
+#   agent's JVM flags); AGENT_HEAP (-Xmx256m); MODES="paced full", BODIES="req.json req.png" pick rows;
+#   BUFFER_BYTES / S3_MAX_BYTES set agent.bufferBytes / sinks.s3.objectMaxBytes; PORT_BASE moves the eight ports.
+#   Each row also prints the CPU seconds of the agent, the Kafka broker and the stack JVM (S3Proxy) during it;
+#   each agent's time from launch to a 200 from /readyz is in the summary.
 #   AGENT_JAR the agent's jar: the sidecar's lean deploy/agent/target/vigil-agent.jar (default, what the
 #   agent image runs) or deploy/target/vigil.jar (`vigil agent` in the all-in-one jar, for comparison).
 #   --smoke: EncodeBench for 0.3 s, then rows of 1 s (paced at 200 req/s, 0.5 s warm-up; full load with 8
@@ -40,9 +45,11 @@ need python3 python3
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 ensure_jar
 AGENT_JAR="${AGENT_JAR:-deploy/agent/target/vigil-agent.jar}"
-[ -f "$AGENT_JAR" ] || fail "$AGENT_JAR missing: build it with mvn -B -q package -DskipTests"
-# the all-in-one jar names the command; the sidecar's jar is the command
-agent_cmd=(); [ "$(basename "$AGENT_JAR")" = vigil.jar ] && agent_cmd=(agent)
+AGENT_JARS="${AGENT_JARS:-agent=$AGENT_JAR}" # label=jar ...: several agents side by side, same stack and nginx
+for lj in $AGENT_JARS; do [ -f "${lj#*=}" ] || fail "${lj#*=} missing: build it with mvn -B -q package -DskipTests"; done
+AGENT_HEAP="${AGENT_HEAP--Xmx256m}"
+MODES="${MODES:-paced full}"
+BODIES="${BODIES:-req.json req.png}"
 
 WORK=$(mktemp -d /tmp/vigil-bench.XXXXXX)
 PIDS=()
@@ -101,7 +108,11 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$WORK/req.
 # ---- embedded stack (Kafka + S3) ---------------------------------------------------------
 nice -n "${STACK_NICE:-0}" java -jar "$JAR" stack --data-dir "$WORK/stack" --kafka-port $P_KAFKA --s3-port $P_S3 --smtp-port $P_SMTP --imap-port $P_IMAP \
   > "$WORK/stack.log" 2>&1 & PIDS+=($!)
+STACK_PID=$!
 wait_port $P_KAFKA; wait_port $P_S3; sleep 3
+KAFKA_PID=$(pgrep -P "$STACK_PID" java | head -1 || true) # the broker runs in a child JVM of the stack
+# CPU seconds (user + system) of a process so far; 0 when it is gone
+cpu_s() { [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] && awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat" || echo 0; }
 
 agent_config() { # $1 = sampling percent
 cat > "$WORK/agent-$1.yaml" <<YAML
@@ -112,22 +123,37 @@ endpoints:
 sinks:
   kafka: {bootstrapServers: 127.0.0.1:$P_KAFKA, topic: "bench.{endpoint}.p$1"}
   s3: {bucket: vigil, prefix: bench-p$1, endpointOverride: http://127.0.0.1:$P_S3, pathStyle: true,
-       accessKeyId: vigil, secretAccessKey: vigil-local-secret${S3_MAX_AGE:+, objectMaxAge: $S3_MAX_AGE}}
+       accessKeyId: vigil, secretAccessKey: vigil-local-secret${S3_MAX_AGE:+, objectMaxAge: $S3_MAX_AGE}${S3_MAX_BYTES:+, objectMaxBytes: $S3_MAX_BYTES}}
 agent:
   listen: {host: 127.0.0.1, port: $P_AGENT}
   admin: {host: 127.0.0.1, port: $P_ADMIN}
-  spool: {directory: $WORK/spool-$1}
+  spool: {directory: $WORK/spool-$1}${BUFFER_BYTES:+
+  bufferBytes: $BUFFER_BYTES}
 YAML
 }
 
 AGENT_PID=""
-start_agent() {
+start_agent() { # $1 = sampling percent, $2 = label, $3 = jar
   agent_config "$1"
-  local jfr=()
-  [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=filename=$JFR_DIR/agent-$1.jfr")
+  sed -i "s|spool-$1|spool-$2-$1|" "$WORK/agent-$1.yaml"
+  local jfr=() cmd=()
+  [ -n "${JFR_DIR:-}" ] && jfr=("-XX:StartFlightRecording=settings=profile,filename=$JFR_DIR/$2-$1.jfr")
+  # the all-in-one jar names the command; the sidecar's jar is the command
+  [ "$(basename "$3")" = vigil.jar ] && cmd=(agent)
+  local t0; t0=$(date +%s%N)
+  # OPTS_<label>, when set, replaces the agent's JVM flags for that jar (e.g. the image's flags next to the defaults)
+  local flags="OPTS_$2"; flags="${!flags-$AGENT_HEAP ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}}"
   # shellcheck disable=SC2086
-  java -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1} "${jfr[@]}" -jar "$AGENT_JAR" "${agent_cmd[@]}" --config "$WORK/agent-$1.yaml" > "$WORK/agent-$1.log" 2>&1 &
+  java $flags "${jfr[@]}" -jar "$3" "${cmd[@]}" --config "$WORK/agent-$1.yaml" > "$WORK/$2-$1.log" 2>&1 &
   AGENT_PID=$!; PIDS+=($AGENT_PID)
+  # ready = /readyz answers 200 (proxy and admin bound, the upstream reachable)
+  READY_MS=""
+  for _ in $(seq 1 3000); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P_ADMIN/readyz")" = 200 ]; then READY_MS=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+    kill -0 "$AGENT_PID" 2>/dev/null || { cat "$WORK/$2-$1.log" >&2; fail "the agent $2 exited at start"; }
+    sleep 0.02
+  done
+  [ -n "$READY_MS" ] || fail "the agent $2 was not ready within 60 s"
   wait_port $P_AGENT
 }
 stop_agent() { kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; }
@@ -144,28 +170,29 @@ drain() {
   done
 }
 # Once drained, every sampled record was shipped or counted as dropped, by each sink.
-check_accounting() { # $1 = sampling percent
-  local sampled all sink shipped dropped
+check_accounting() { # $1 = sampling percent, $2 = label
+  local sampled all sink shipped dropped a="${2:-agent}"
   drain
   if [ "$left" != 0 ]; then
-    echo "agent $1%: backlog not drained after ${DRAIN_S:-120} s ($left bytes left): accounting not checked" >> "$WORK/agent-summary.txt"
-    [ "$SMOKE" = 1 ] && echo "agent $1%: capture backlog not drained in ${DRAIN_S} s" >> "$WORK/failures.txt"
+    echo "$a $1%: backlog not drained after ${DRAIN_S:-120} s ($left bytes left): accounting not checked" >> "$WORK/agent-summary.txt"
+    [ "$SMOKE" = 1 ] && echo "$a $1%: capture backlog not drained in ${DRAIN_S} s" >> "$WORK/failures.txt"
     return 0
   fi
   sampled=$(metric vigil_agent_capture_sampled_total)
   all=$(metric vigil_agent_capture_dropped_total 'sink="all"')
-  [ "$1" = 0 ] || [ "$sampled" -gt 0 ] || echo "agent $1%: nothing sampled" >> "$WORK/failures.txt"
+  [ "$1" = 0 ] || [ "$sampled" -gt 0 ] || echo "$a $1%: nothing sampled" >> "$WORK/failures.txt"
   for sink in kafka s3; do
     shipped=$(metric vigil_agent_capture_shipped_total "sink=\"$sink\"")
     dropped=$(metric vigil_agent_capture_dropped_total "sink=\"$sink\"")
-    echo "agent $1% $sink: sampled $sampled = shipped $shipped + dropped $all (tap) + $dropped ($sink)" >> "$WORK/agent-summary.txt"
+    echo "$a $1% $sink: sampled $sampled = shipped $shipped + dropped $all (tap) + $dropped ($sink)" >> "$WORK/agent-summary.txt"
     [ "$sampled" = $((shipped + all + dropped)) ] \
-      || echo "agent $1% $sink: sampled $sampled != shipped $shipped + dropped $all + $dropped" >> "$WORK/failures.txt"
+      || echo "$a $1% $sink: sampled $sampled != shipped $shipped + dropped $all + $dropped" >> "$WORK/failures.txt"
   done
 }
 
 run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|paced)
-  local line s0 d0
+  local line s0 d0 a0 k0 t0
+  a0=$(cpu_s "$AGENT_PID"); k0=$(cpu_s "$KAFKA_PID"); t0=$(cpu_s "$STACK_PID")
   if [ "$2" = "$P_AGENT" ]; then s0=$(metric vigil_agent_capture_sampled_total); d0=$(metric vigil_agent_capture_dropped_total); fi
   if [ "$5" = paced ]; then
     line=$("$WORK/pace" "http://127.0.0.1:$2/predict" "$3" "$4" "$RATE" "$DUR" 16 "${PACE_WARMUP:-2}" | grep '^RESULT')
@@ -173,6 +200,8 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
     line=$(BODY="$3" CTYPE="$4" DELAY_MS=0 wrk -t2 -c"$CONNS" -d"${DUR}s" --timeout 10s -s bench/agent/wrk-post.lua \
            "http://127.0.0.1:$2/predict" | grep '^RESULT')
   fi
+  local cpu; cpu=$(awk -v a="$(cpu_s "$AGENT_PID")" -v a0="$a0" -v k="$(cpu_s "$KAFKA_PID")" -v k0="$k0" -v t="$(cpu_s "$STACK_PID")" -v t0="$t0" \
+    'BEGIN { printf "%.1f / %.1f / %.1f", a - a0, k - k0, t - t0 }')
   if [ "$2" = "$P_AGENT" ]; then
     local s1 d1; s1=$(metric vigil_agent_capture_sampled_total); d1=$(metric vigil_agent_capture_dropped_total)
     echo "$1 $(basename "$3") $5: sampled $((s1 - s0)), dropped $((d1 - d0)) (so far; drops of records still queued show up in later rows)" >> "$WORK/capture-per-run.txt"
@@ -181,7 +210,7 @@ run_wrk() { # $1 label, $2 port, $3 body file, $4 content type, $5 mode(full|pac
   set -- "$@" $(echo "$line" | sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+).*/\1 \2 \3/')
   [ "${6:-1}" = 0 ] && [ "${7:-1}" = 0 ] && [ "${8:-0}" -gt 0 ] \
     || echo "$1 $(basename "$3") $5: ${8:-no} requests, ${6:-?} errors, ${7:-?} non-2xx" >> "$WORK/failures.txt"
-  echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') | $(cut -d' ' -f1 /proc/loadavg) |"
+  echo "| $1 | $(basename "$3") | $5 | $(echo "$line" | sed -E 's/RESULT rps=([0-9.]+) p50=([0-9.]+) p99=([0-9.]+) p999=([0-9.]+) max=([0-9.]+) errors=([0-9]+) non2xx=([0-9]+) requests=([0-9]+)/\1 | \2 | \3 | \4 | \6+\7/') | $cpu | $(cut -d' ' -f1 /proc/loadavg) |"
 }
 
 # the paced generator, compiled once (java Pace.java would recompile per run)
@@ -192,13 +221,13 @@ if [ "$SMOKE" = 1 ]; then
   [ "$(grep -c '^RESULT \(json\|png\) records=[1-9]' "$WORK/encode.txt")" = 2 ] || fail "EncodeBench printed no RESULT line for json and png"
 fi
 
-echo "agent JVM flags: -Xmx256m ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
+echo "agent JVM flags: $AGENT_HEAP ${AGENT_GC:--XX:+UseG1GC} ${AGENT_JAVA_OPTS--XX:ThreadPriorityPolicy=1}"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg), cores: $(nproc), ${DUR}s per run, full load = wrk -t2 -c$CONNS, paced = open loop at $RATE req/s (Pace.java, 16 connections, ${PACE_WARMUP:-2} s warm-up not counted)"
 echo
-echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | load1 after |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|"
-for mode in paced full; do
-  for body in req.json req.png; do
+echo "| target | body | load | req/s | p50 ms | p99 ms | p99.9 ms | errors+non2xx | CPU s agent / kafka / S3Proxy | load1 after |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+for mode in $MODES; do
+  for body in $BODIES; do
     # the smoke measures the baselines once per mode: paced JSON, full-load PNG
     [ "$SMOKE" = 1 ] && [ "$mode $body" != "paced req.json" ] && [ "$mode $body" != "full req.png" ] && continue
     ct=application/json; [ "$body" = req.png ] && ct=image/png
@@ -207,17 +236,20 @@ for mode in paced full; do
   done
 done
 for pct in $PCTS; do
-  start_agent $pct
+for lj in $AGENT_JARS; do
+  label=${lj%%=*}
+  start_agent "$pct" "$label" "${lj#*=}"
   # warm-up (JIT), not measured
   BODY="$WORK/req.json" CTYPE=application/json DELAY_MS=0 wrk -t2 -c16 -d"${WARMUP_S:-5}"s -s bench/agent/wrk-post.lua "http://127.0.0.1:$P_AGENT/predict" >/dev/null
   # The warm-up leaves a capture backlog (spooled records the sinks ship for a while): measure from
   # an idle agent, not while it drains (at most DRAIN_S seconds; what is left is reported).
   drain
-  echo "agent $pct%: capture backlog after the warm-up drained in ${waited}s (left: ${left} bytes)" >> "$WORK/agent-summary.txt"
-  for mode in paced full; do
-    for body in req.json req.png; do
+  echo "$label $pct%: ready ${READY_MS} ms after the JVM was launched" >> "$WORK/agent-summary.txt"
+  echo "$label $pct%: capture backlog after the warm-up drained in ${waited}s (left: ${left} bytes)" >> "$WORK/agent-summary.txt"
+  for mode in $MODES; do
+    for body in $BODIES; do
       ct=application/json; [ "$body" = req.png ] && ct=image/png
-      run_wrk "agent $pct%" $P_AGENT "$WORK/$body" $ct $mode
+      run_wrk "$label $pct%" $P_AGENT "$WORK/$body" $ct $mode
     done
   done
   [ "$SMOKE" = 1 ] || sleep 3
@@ -225,11 +257,12 @@ for pct in $PCTS; do
   hwm=$(awk '/VmHWM/ {print int($2/1024)}' /proc/$AGENT_PID/status)
   cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' /proc/$AGENT_PID/stat)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$AGENT_PID/status)
-  echo "AGENT $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB (-Xmx256m), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total)" >> "$WORK/agent-summary.txt"
-  echo "load after agent $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
-  check_accounting "$pct"
+  echo "${label^^} $pct%: CPU ${cpu} s (user+system, whole run incl. warm-up), peak RSS ${hwm} MB, RSS now ${rss} MB, heap used now ${heap} MB ($AGENT_HEAP), sampled $(metric vigil_agent_capture_sampled_total), shipped kafka $(metric 'vigil_agent_capture_shipped_total{sink="kafka"'), shipped s3 $(metric 'vigil_agent_capture_shipped_total{sink="s3"'), dropped $(metric vigil_agent_capture_dropped_total) [$(curl -s "http://127.0.0.1:$P_ADMIN/metrics" | awk '/^vigil_agent_capture_dropped_total/ { sub(/vigil_agent_capture_dropped_total/, ""); printf "%s=%.0f ", $1, $2 }')], spooled $(metric vigil_agent_capture_spooled_total), Kafka produce requests $(metric vigil_agent_kafka_produce_requests_total) for $(metric vigil_agent_kafka_produce_records_total) records" >> "$WORK/agent-summary.txt"
+  echo "load after $label $pct%: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/agent-summary.txt"
+  check_accounting "$pct" "$label"
   stop_agent
-  grep -c OutOfMemoryError "$WORK/agent-$pct.log" >/dev/null && echo "AGENT $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
+  grep -c OutOfMemoryError "$WORK/$label-$pct.log" >/dev/null && echo "${label^^} $pct%: OutOfMemoryError in log!" >> "$WORK/agent-summary.txt" || true
+done
 done
 echo
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)"

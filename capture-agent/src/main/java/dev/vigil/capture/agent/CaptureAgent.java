@@ -37,6 +37,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +153,15 @@ public final class CaptureAgent implements AutoCloseable {
     }
     if (settings.s3() != null) {
       AgentSettings.S3Settings s = settings.s3();
-      sinks.add(new S3Sink(s3Client(s), s.bucket(), s.prefix(), s.objectMaxBytes(), s.objectMaxAge()));
+      // One timer thread for the client's call timeouts (the SDK's default pool grows to five).
+      ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vigil-s3-timeouts");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        return t;
+      });
+      opened.add(timers::shutdownNow);
+      sinks.add(new S3Sink(s3Client(s, timers), s.bucket(), s.prefix(), s.objectMaxBytes(), s.objectMaxAge()));
     }
     opened.addAll(0, sinks);
 
@@ -204,7 +214,7 @@ public final class CaptureAgent implements AutoCloseable {
         new Redactor(e.redact(), redactionKeys), e.captureUpstreamErrors());
   }
 
-  static S3Client s3Client(AgentSettings.S3Settings s) {
+  static S3Client s3Client(AgentSettings.S3Settings s, ScheduledExecutorService timers) {
     AwsCredentialsProvider credentials =
         s.accessKeyId() == null || s.accessKeyId().isEmpty()
             ? DefaultCredentialsProvider.builder().build()
@@ -221,7 +231,8 @@ public final class CaptureAgent implements AutoCloseable {
             .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .overrideConfiguration(
-                o -> o.apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(20)));
+                o -> o.apiCallTimeout(Duration.ofSeconds(60)).apiCallAttemptTimeout(Duration.ofSeconds(20))
+                    .scheduledExecutorService(timers));
     if (s.endpointOverride() != null) {
       b.endpointOverride(s.endpointOverride());
     }

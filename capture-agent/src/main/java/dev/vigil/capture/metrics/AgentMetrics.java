@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The agent's meters. Names are dot.case with base units; tags are low-cardinality (endpoint,
@@ -112,10 +113,14 @@ public final class AgentMetrics {
     Gauge.builder(name, value).tag(tagKey, tagValue).baseUnit(unit).register(registry);
   }
 
-  /** Registers a counter whose count {@code obj} keeps (corrupt spool frames...). */
+  /**
+   * Registers a counter read from {@code source} (a client library's own running total, the
+   * spool's corrupt frames). The registry holds {@code source} weakly: it must be an object that
+   * lives as long as the meter. {@code unit} may be null.
+   */
   public <T> void functionCounter(
-      String name, String tagKey, String tagValue, String unit, T obj, java.util.function.ToDoubleFunction<T> count) {
-    FunctionCounter.builder(name, obj, count).tag(tagKey, tagValue).baseUnit(unit).register(registry);
+      String name, String tagKey, String tagValue, String unit, T source, ToDoubleFunction<T> total) {
+    FunctionCounter.builder(name, source, total).tag(tagKey, tagValue).baseUnit(unit).register(registry);
   }
 
   private Counter counter(String name, String k1, String v1, String k2, String v2) {

@@ -15,9 +15,15 @@ import java.util.concurrent.locks.LockSupport;
  * point is earlier, where the reservation fails ({@code dropped{reason=buffer_full}}).
  *
  * <p>A lock-free queue plus park/unpark of the single consumer: an offer costs one CAS and, only
- * when the consumer sleeps, one unpark.
+ * when the consumer sleeps, one unpark. A consumer that finds the queue empty first naps for
+ * {@link #NAP_NANOS} without announcing it, so under steady traffic the event loops make no
+ * wake-up system call per record and the consumer wakes about once per nap, taking what arrived
+ * meanwhile; only a queue still empty after the nap parks it until the next offer.
  */
 public final class CaptureBuffer {
+  /** How long the consumer sleeps unannounced before it asks to be woken. */
+  static final long NAP_NANOS = 2_000_000;
+
   private final ConcurrentLinkedQueue<SampledExchange> queue = new ConcurrentLinkedQueue<>();
   private final ByteBudget budget;
   private final AgentMetrics metrics;
@@ -59,6 +65,11 @@ public final class CaptureBuffer {
   SampledExchange poll(long timeoutNanos) {
     SampledExchange x = queue.poll();
     if (x != null || timeoutNanos <= 0) {
+      return x;
+    }
+    LockSupport.parkNanos(this, Math.min(NAP_NANOS, timeoutNanos));
+    x = queue.poll();
+    if (x != null) {
       return x;
     }
     consumer = Thread.currentThread();

@@ -29,6 +29,22 @@ public interface Sink extends AutoCloseable {
   boolean due(long nowNanos, boolean inputIdle);
 
   /**
+   * While a batch is pending and not {@link #due}: how long until it is due by age. The worker
+   * sleeps at most this long; the default (unknown) lets it check again at its usual pace.
+   */
+  default long nanosUntilDue(long nowNanos) {
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * While a batch is pending and not {@link #due}: how many more queued bytes would make it due by
+   * size. The worker is not woken for less; the default (1) wakes it for every record.
+   */
+  default long bytesUntilDue() {
+    return 1;
+  }
+
+  /**
    * Ships every pending entry; on success the batch is empty. On failure the batch is kept for a
    * retry and the exception says why.
    */

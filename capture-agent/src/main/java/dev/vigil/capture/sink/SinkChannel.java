@@ -57,6 +57,7 @@ public final class SinkChannel {
   private long droppedSinceLog;
   private long lastCursorWarning;
   private String lastWriteError; // the latest refused spool write since the last drop warning
+  private long wakeBytes = 1; // the waiting worker wants a signal once memoryUsed reaches this
 
   public SinkChannel(String sink, long memoryBytes, SegmentSpool spool, AgentMetrics metrics) {
     this.sink = sink;
@@ -81,7 +82,9 @@ public final class SinkChannel {
       if (!spooling && memoryUsed + e.weight() <= memoryBytes) {
         memory.add(e);
         memoryUsed += e.weight();
-        nonEmpty.signal();
+        if (memoryUsed >= wakeBytes) {
+          nonEmpty.signal(); // else the worker is waiting for a fuller batch or its deadline
+        }
         return;
       }
       spooling = true;
@@ -159,10 +162,26 @@ public final class SinkChannel {
 
   /** Waits up to {@code nanos} for something to poll. */
   public void awaitData(long nanos) throws InterruptedException {
+    awaitData(nanos, 1);
+  }
+
+  /**
+   * Waits up to {@code nanos} until the memory queue holds {@code minBytes} (capped at half of
+   * its bound, so the queue never spills to disk while the worker sleeps) or anything is spooled.
+   * A worker with a batch to fill sleeps through the records in between instead of being woken
+   * for each one.
+   */
+  public void awaitData(long nanos, long minBytes) throws InterruptedException {
     lock.lock();
     try {
-      if (memory.isEmpty() && (!spooling || spool.fullyRead())) {
-        nonEmpty.awaitNanos(nanos);
+      long want = Math.max(1, Math.min(minBytes, memoryBytes / 2));
+      if (memoryUsed < want && (!spooling || spool.fullyRead())) {
+        wakeBytes = want;
+        try {
+          nonEmpty.awaitNanos(nanos);
+        } finally {
+          wakeBytes = 1;
+        }
       }
     } finally {
       lock.unlock();

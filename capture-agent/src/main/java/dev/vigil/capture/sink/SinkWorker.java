@@ -135,7 +135,13 @@ public final class SinkWorker {
     if (sink.pendingCount() > 0 && (stopping || sink.due(now, idle) || mustShipBeforePolling())) {
       ship(now);
     } else if (idle) {
-      channel.awaitData(TimeUnit.MILLISECONDS.toNanos(stopping ? 5 : 50));
+      long wait = TimeUnit.MILLISECONDS.toNanos(stopping ? 5 : 50);
+      long wakeBytes = 1;
+      if (sink.pendingCount() > 0) { // a batch to fill: sleep until it is due, not per record
+        wait = Math.min(wait, Math.max(1, sink.nanosUntilDue(now)));
+        wakeBytes = sink.bytesUntilDue();
+      }
+      channel.awaitData(wait, wakeBytes);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * {@code flush()}; failed records stay pending and are re-sent on the next attempt. A record the
  * broker can never accept ({@link RecordTooLargeException}) is dropped and counted, never retried
  * forever.
+ *
+ * <h2>Batching</h2>
+ * A batch is shipped when it holds {@link #BATCH_RECORDS} records or {@link #BATCH_BYTES}, or when
+ * its first record is {@code linger.ms} old (default {@link #DEFAULT_LINGER_MS}, a pass-through
+ * {@code linger.ms} overrides it), never merely because the input paused: {@code flush()} sends
+ * whatever is pending at once, so shipping on every pause made a produce request (a compression
+ * context, a broker round trip) of every few records. Capture records wait at most that long.
  */
 public final class KafkaSink implements Sink {
   private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
@@ -36,14 +44,18 @@ public final class KafkaSink implements Sink {
   static final long BATCH_BYTES = 1L << 20;
   /** Producer buffer: part of the agent's heap budget. */
   static final long PRODUCER_BUFFER_BYTES = 16L << 20;
+  /** ...or when the first pending record is this old (the producer's linger.ms unless passed through). */
+  static final int DEFAULT_LINGER_MS = 100;
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final TopicNamer topics;
   private final AgentMetrics metrics;
+  private final long lingerNanos;
 
   // confined to the sink worker thread
   private final List<CaptureEntry> pending = new ArrayList<>();
   private long pendingBytes;
+  private long firstAddNanos;
 
   /** How an endpoint name becomes a topic: per-endpoint override, else the template. */
   public record TopicNamer(String template, Map<String, String> overrides) {
@@ -74,7 +86,7 @@ public final class KafkaSink implements Sink {
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, PRODUCER_BUFFER_BYTES);
     // A 10 MB body is ~14 MB of base64 JSON; the broker's own limit still applies.
@@ -88,7 +100,45 @@ public final class KafkaSink implements Sink {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMillis(props.get(ProducerConfig.LINGER_MS_CONFIG)));
     this.producer = new KafkaProducer<>(props);
+    lowerSenderPriority(String.valueOf(props.get(ProducerConfig.CLIENT_ID_CONFIG)));
+    // How well records batch: produce requests against records sent (a ratio near 1 means one
+    // request per record, each a broker round trip).
+    metrics.functionCounter("vigil.agent.kafka.produce.requests", "sink", name(), null, this, s -> s.producerMetric("request-total"));
+    metrics.functionCounter("vigil.agent.kafka.produce.records", "sink", name(), null, this, s -> s.producerMetric("record-send-total"));
+  }
+
+  private static long lingerMillis(Object v) {
+    try {
+      return Math.max(0, Long.parseLong(String.valueOf(v).trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("sinks.kafka.producer linger.ms must be a whole number of milliseconds, was '" + v + "'");
+    }
+  }
+
+  /**
+   * The producer's I/O thread is capture work too: like the dispatcher and the sink threads it
+   * yields the CPU to the proxy's event loops (effective with -XX:ThreadPriorityPolicy=1).
+   */
+  private static void lowerSenderPriority(String clientId) {
+    String name = "kafka-producer-network-thread | " + clientId;
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(name)) {
+        t.setPriority(Thread.MIN_PRIORITY);
+      }
+    }
+  }
+
+  /** A producer-level metric of the Kafka client ({@code producer-metrics} group), NaN if absent. */
+  private double producerMetric(String metric) {
+    for (var e : producer.metrics().entrySet()) {
+      if (e.getKey().name().equals(metric) && e.getKey().group().equals("producer-metrics")
+          && e.getValue().metricValue() instanceof Number n) {
+        return n.doubleValue();
+      }
+    }
+    return Double.NaN;
   }
 
   @Override
@@ -98,6 +148,9 @@ public final class KafkaSink implements Sink {
 
   @Override
   public void add(CaptureEntry entry) {
+    if (pending.isEmpty()) {
+      firstAddNanos = System.nanoTime();
+    }
     pending.add(entry);
     pendingBytes += entry.line().length;
   }
@@ -109,7 +162,17 @@ public final class KafkaSink implements Sink {
 
   @Override
   public boolean due(long nowNanos, boolean inputIdle) {
-    return inputIdle || pending.size() >= BATCH_RECORDS || pendingBytes >= BATCH_BYTES;
+    return pending.size() >= BATCH_RECORDS || pendingBytes >= BATCH_BYTES || nowNanos - firstAddNanos >= lingerNanos;
+  }
+
+  @Override
+  public long nanosUntilDue(long nowNanos) {
+    return Math.max(0, firstAddNanos + lingerNanos - nowNanos);
+  }
+
+  @Override
+  public long bytesUntilDue() {
+    return Math.max(1, BATCH_BYTES - pendingBytes);
   }
 
   @Override

@@ -107,6 +107,16 @@ public final class S3Sink implements Sink {
   }
 
   @Override
+  public long nanosUntilDue(long nowNanos) {
+    return Math.max(0, firstAddNanos + objectMaxAgeNanos - nowNanos);
+  }
+
+  @Override
+  public long bytesUntilDue() {
+    return Math.max(1, objectMaxBytes - pendingBytes);
+  }
+
+  @Override
   public void ship(long nowNanos) {
     for (Map.Entry<GroupKey, Group> e : groups.entrySet()) {
       Group g = e.getValue();
