@@ -2,14 +2,22 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.SaliencyOptions;
 import dev.vigil.saliency.SaliencyResult;
+import dev.vigil.saliency.autodiff.OnnxGraph;
+import dev.vigil.saliency.fullgrad.FullGradGraph;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -17,6 +25,9 @@ import java.util.SplittableRandom;
  * ms per image for the plain ONNX Runtime forward pass and for FullGrad (forward + in-graph backward + map) on
  * one model, at the given batch sizes. Usage: java -cp ... FullGradBench.java MODEL THREADS DEVICE BATCH...
  * The input size is the model's (C x H x W of its first input); -Drepeats=N overrides the repeat count.
+ * -Dprofile=DIR also runs the plain and the augmented model (the graph FullGradExplainer runs, same session options)
+ * under ONNX Runtime's profiler, writes the JSON traces into DIR and prints kernel time per op type, split into the
+ * forward part and the backward pass + map (nodes Vigil added, named vigil/...).
  * Exits 1 when a FullGrad map is not finite, negative or all zero, or the batch's logits differ from the
  * plain forward pass.
  */
@@ -64,9 +75,87 @@ public final class FullGradBench {
           System.out.printf("vigil device=%s batch=%d threads=%d forward_ms_per_image=%.1f fullgrad_ms_per_image=%.1f "
               + "ratio=%.2f maps_per_s=%.1f (min of %d; medians %.1f / %.1f)%n", explainer.device(), batch, threads,
               f, g, g / f, 1000 / g, repeats, median(fw), median(fg));
+          String profile = System.getProperty("profile");
+          if (profile != null) {
+            profile(env, model, threads, x, Path.of(profile));
+          }
         }
       }
     }
+  }
+
+  /** Profiles 3 runs of the plain and of the augmented model and prints ms per image by op type. */
+  static void profile(OrtEnvironment env, Path model, int threads, ImageTensor x, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    byte[] augmented = FullGradGraph.build(OnnxGraph.read(model), x.c(), x.h(), x.w(), false).model().toByteArray();
+    for (String which : List.of("forward", "fullgrad")) {
+      try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+        so.setIntraOpNumThreads(threads);
+        so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT); // as Sessions does
+        so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        so.enableProfiling(dir.resolve(which + "-batch" + x.n()).toString());
+        byte[] bytes = which.equals("forward") ? Files.readAllBytes(model) : augmented;
+        String trace;
+        int runs = 3;
+        try (OrtSession s = env.createSession(bytes, so)) {
+          String input = s.getInputNames().iterator().next();
+          for (int r = 0; r < runs + 1; r++) { // the first run warms up and is left out below
+            Map<String, OnnxTensor> in = new HashMap<>();
+            in.put(input, OnnxTensor.createTensor(env, FloatBuffer.wrap(x.data()), x.shape()));
+            if (which.equals("fullgrad")) {
+              long[] t = new long[x.n()];
+              Arrays.fill(t, -1);
+              in.put(FullGradGraph.TARGET_REQUEST, OnnxTensor.createTensor(env, LongBuffer.wrap(t), new long[] {x.n()}));
+            }
+            try (OrtSession.Result out = s.run(in)) {
+              out.get(0);
+            } finally {
+              in.values().forEach(OnnxTensor::close);
+            }
+          }
+          trace = s.endProfiling();
+        }
+        summarize(which, x.n(), runs, Path.of(trace));
+      }
+    }
+  }
+
+  /** Kernel time per op type (ms per image, top 12) of the last {@code runs} runs in an ONNX Runtime trace. */
+  static void summarize(String which, int batch, int runs, Path trace) throws Exception {
+    JsonNode events = new ObjectMapper().readTree(trace.toFile());
+    long firstRunEnd = Long.MAX_VALUE;
+    for (JsonNode e : events) {
+      if (e.path("name").asText().equals("model_run")) {
+        firstRunEnd = Math.min(firstRunEnd, e.path("ts").asLong() + e.path("dur").asLong());
+      }
+    }
+    Map<String, Double> byOp = new LinkedHashMap<>();
+    double forward = 0;
+    double backward = 0;
+    for (JsonNode e : events) {
+      String name = e.path("name").asText();
+      if (!e.path("cat").asText().equals("Node") || !name.endsWith("_kernel_time") || e.path("ts").asLong() < firstRunEnd) {
+        continue;
+      }
+      double ms = e.path("dur").asDouble() / 1000 / runs / batch;
+      byOp.merge(e.path("args").path("op_name").asText(), ms, Double::sum);
+      if (name.startsWith("vigil/")) {
+        backward += ms;
+      } else {
+        forward += ms;
+      }
+    }
+    double total = forward + backward;
+    StringBuilder line = new StringBuilder(String.format("profile %s batch=%d kernel_ms_per_image=%.1f", which, batch,
+        total));
+    if (backward > 0) {
+      line.append(String.format(" (forward part %.1f, backward + map %.1f)", forward, backward));
+    }
+    line.append(":");
+    byOp.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(12)
+        .forEach(op -> line.append(String.format(" %s %.1f (%.0f%%)", op.getKey(), op.getValue(),
+            100 * op.getValue() / total)));
+    System.out.println(line + " trace " + trace);
   }
 
   static ImageTensor random(int n, int c, int h, int w) {

@@ -254,4 +254,23 @@ class FullGradExplainerTest {
     assertThatThrownBy(() -> FullGradExplainer.open(dir.resolve("missing.onnx"), SaliencyOptions.DEFAULTS))
         .isInstanceOf(java.io.IOException.class).hasMessageContaining("does not exist");
   }
+
+  @Test
+  void inputHashIsTheSha256OfLittleEndianFloat32() throws Exception {
+    // 40,000 values: two full 64 KiB chunks and a partial one, so chunk boundaries are covered.
+    float[] data = new float[40_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) Math.sin(i) * 1e3f + i;
+    }
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float v : data) {
+      bytes.putFloat(v);
+    }
+    String expected = java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+    assertThat(FullGradExplainer.sha256(data)).isEqualTo(expected);
+    // 1.0f is 00 00 80 3f little-endian; its SHA-256 as printed by `printf '\x00\x00\x80\x3f' | sha256sum`.
+    assertThat(FullGradExplainer.sha256(new float[] {1f}))
+        .isEqualTo("e00e5eb9444182f352323374ef4e08ebcb784725fdd4fd612d7730540b3e0c8c");
+  }
 }
