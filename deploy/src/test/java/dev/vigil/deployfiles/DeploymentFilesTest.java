@@ -482,23 +482,31 @@ class DeploymentFilesTest {
   void dockerfileBuildsTheShadedJarAndRunsItAsANonRootUser() throws IOException {
     List<String> lines = dockerfileInstructions();
     List<String> from = lines.stream().filter(l -> l.startsWith("FROM ")).toList();
-    assertThat(from).hasSize(3);
-    assertThat(from.get(0)).startsWith("FROM maven:3-eclipse-temurin-17 AS ");
-    assertThat(from.get(1)).isEqualTo("FROM eclipse-temurin:17-jre AS agent");
-    assertThat(from.get(2)).as("the default image is the last stage").isEqualTo("FROM eclipse-temurin:17-jre");
+    assertThat(from).containsExactly(
+        "FROM maven:3-eclipse-temurin-17 AS sources",
+        "FROM sources AS build",
+        "FROM eclipse-temurin:17-jre AS agent",
+        "FROM sources AS build-gpu",
+        "FROM nvidia/cuda:12.9.1-cudnn-runtime-ubuntu24.04 AS gpu",
+        "FROM eclipse-temurin:17-jre"); // the default image is the last stage
     String buildDir = lines.stream().takeWhile(l -> !l.equals(from.get(1)))
         .filter(l -> l.startsWith("WORKDIR ")).reduce((a, b) -> b).orElseThrow().substring(8).trim();
 
     String pom = Files.readString(DEPLOY.resolve("pom.xml"));
     assertThat(pom).as("the shade plugin writes deploy/target/vigil.jar")
         .contains("<outputFile>${project.build.directory}/vigil.jar</outputFile>");
-    assertStageRunsJar(lines.subList(lines.indexOf(from.get(2)), lines.size()), buildDir + "/deploy/target/vigil.jar");
+    assertStageRunsJar(stage(lines, from, 5), buildDir + "/deploy/target/vigil.jar");
+    assertStageRunsJar(stage(lines, from, 4), buildDir + "/deploy/target/vigil.jar");
+    assertThat(stage(lines, from, 4)).as("the GPU image copies from the GPU build")
+        .filteredOn(l -> l.startsWith("COPY --from=")).allMatch(l -> l.startsWith("COPY --from=build-gpu "));
+    assertThat(stage(lines, from, 3)).as("the GPU build checks that the CUDA provider is in the jar")
+        .anyMatch(l -> l.contains("-Pgpu") && l.contains("libonnxruntime_providers_cuda.so"));
 
     String agentPom = Files.readString(DEPLOY.resolve("agent").resolve("pom.xml"));
     assertThat(agentPom).as("the shade plugin writes deploy/agent/target/vigil-agent.jar")
         .contains("<outputFile>${project.build.directory}/vigil-agent.jar</outputFile>")
         .contains("<mainClass>dev.vigil.agent.AgentMain</mainClass>");
-    List<String> agentStage = lines.subList(lines.indexOf(from.get(1)), lines.indexOf(from.get(2)));
+    List<String> agentStage = stage(lines, from, 2);
     assertStageRunsJar(agentStage, buildDir + "/deploy/agent/target/vigil-agent.jar");
     assertThat(agentStage).as("the sidecar's image carries nothing but its jar")
         .filteredOn(l -> l.startsWith("COPY ")).hasSize(1);
@@ -553,6 +561,12 @@ class DeploymentFilesTest {
   // ================================================================ helpers
 
   /** The stage copies {@code jar} from the build stage and runs it with {@code java -jar} as a non-root user. */
+  /** The instructions of stage {@code i}, its FROM included. */
+  private static List<String> stage(List<String> lines, List<String> from, int i) {
+    int end = i + 1 < from.size() ? lines.indexOf(from.get(i + 1)) : lines.size();
+    return lines.subList(lines.indexOf(from.get(i)), end);
+  }
+
   private static void assertStageRunsJar(List<String> stage, String jar) throws IOException {
     String copy = stage.stream().filter(l -> l.startsWith("COPY --from=")).findFirst().orElseThrow();
     String[] parts = copy.split("\\s+");
