@@ -148,6 +148,9 @@ public final class ConfigPrinter {
     th.set("lowConfidenceShareMax", num(t.lowConfidenceShareMax()));
     th.set("confidenceDropMax", num(t.confidenceDropMax()));
     th.set("unusableShareMax", num(t.unusableShareMax()));
+    th.set("accuracyDropMax", num(t.accuracyDropMax()));
+    th.set("classRecallDropMax", num(t.classRecallDropMax()));
+    th.set("estimatedAccuracyDropMax", num(t.estimatedAccuracyDropMax()));
     n.put("flaggedSamplesPerViolation", m.flaggedSamplesPerViolation());
     n.put("baseline", m.baseline());
     n.put("reportsTopic", m.reportsTopic());
@@ -159,6 +162,13 @@ public final class ConfigPrinter {
     js.put("user", j.user());
     js.put("password", j.password().toString());
     js.put("instanceId", j.instanceId());
+    GroundTruthConfig g = m.groundTruth();
+    ObjectNode gt = n.putObject("groundTruth");
+    gt.put("source", g.source().configName());
+    gt.put("s3Prefix", g.s3Prefix());
+    gt.put("topic", g.topic());
+    gt.put("maxDelay", dur(g.maxDelay()));
+    gt.put("minLabels", g.minLabels());
     return n;
   }
 

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param reportsTopic Kafka topic reports are published to
  * @param admin where the monitor's {@code /healthz} and {@code /metrics} are served
  * @param jobStore Quartz job store
+ * @param groundTruth ground-truth labels: where they come from, how late they may arrive
  */
 public record MonitorConfig(
     String schedule,
@@ -30,9 +31,11 @@ public record MonitorConfig(
     String baseline,
     String reportsTopic,
     ListenAddress admin,
-    JobStoreConfig jobStore) {
+    JobStoreConfig jobStore,
+    GroundTruthConfig groundTruth) {
 
   public MonitorConfig {
+    Objects.requireNonNull(groundTruth, "groundTruth");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(source, "source");

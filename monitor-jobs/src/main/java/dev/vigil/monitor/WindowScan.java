@@ -27,6 +27,7 @@ public final class WindowScan implements CaptureVisitor {
   private final StatisticsAccumulator statistics;
   private final FlagCollector flags;
   private final LongAdder progress;
+  private final dev.vigil.monitor.quality.QualityAccumulator quality; // null: no ground truth, no estimate
 
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation) {
     this(parser, lowConfidenceThreshold, flaggedPerViolation, null);
@@ -34,6 +35,13 @@ public final class WindowScan implements CaptureVisitor {
 
   /** @param progressOrNull counts every record read (shared by all readers; for progress display) */
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull) {
+    this(parser, lowConfidenceThreshold, flaggedPerViolation, progressOrNull, null);
+  }
+
+  /** @param qualityOrNull joins predictions to labels and sums calibrated confidence (one per scan) */
+  public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull,
+      dev.vigil.monitor.quality.QualityAccumulator qualityOrNull) {
+    this.quality = qualityOrNull;
     this.progress = progressOrNull;
     this.parser = parser;
     this.statistics = new StatisticsAccumulator(lowConfidenceThreshold);
@@ -70,6 +78,9 @@ public final class WindowScan implements CaptureVisitor {
       Prediction p = predictions.get(i);
       statistics.accept(p);
       flags.offer(r.eventId(), r.inferenceTime(), i, p, location);
+    }
+    if (quality != null) {
+      quality.offer(r, predictions);
     }
   }
 
@@ -117,6 +128,9 @@ public final class WindowScan implements CaptureVisitor {
   public WindowScan merge(WindowScan other) {
     statistics.merge(other.statistics);
     flags.merge(other.flags);
+    if (quality != null && other.quality != null) {
+      quality.merge(other.quality);
+    }
     return this;
   }
 
@@ -126,5 +140,10 @@ public final class WindowScan implements CaptureVisitor {
 
   public FlagCollector flags() {
     return flags;
+  }
+
+  /** The ground-truth join and estimate, or null. */
+  public dev.vigil.monitor.quality.QualityAccumulator quality() {
+    return quality;
   }
 }
