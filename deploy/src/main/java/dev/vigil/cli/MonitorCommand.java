@@ -88,7 +88,10 @@ final class MonitorCommand implements Callable<Integer> {
       List<MonitorScheduler.Job> jobs = new ArrayList<>();
       for (EndpointConfig e : cfg.endpoints()) {
         WindowMonitor monitor = runtime.monitor(e.name());
-        runners.put(e.name(), (endpoint, window) -> monitor.run(window));
+        runners.put(e.name(), (endpoint, window) -> {
+          monitor.run(window);
+          monitor.recheckLabels(); // late labels: re-run earlier windows whose ground truth arrived since
+        });
         jobs.add(new MonitorScheduler.Job(e.name(), m.cronExpression(), m.window().start(), m.window().end()));
       }
       MonitorScheduler.Store store = m.jobStore().type() == JobStoreType.JDBC
@@ -202,10 +205,21 @@ final class MonitorCommand implements Callable<Integer> {
     return runtime.monitor(endpoint);
   }
 
+  private static String share(Double v) {
+    return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
   static void printSummary(PrintWriter out, MonitorReport r) {
     out.printf(Locale.ROOT, "endpoint %s window %s/%s (%s): %d predictions from %d records, completeness %.2f%%%n",
         r.endpoint(), r.windowStart(), r.windowEnd(), r.source(), r.statistics().count(), r.statistics().records(),
         r.completeness() * 100);
+    var g = r.statistics().groundTruth();
+    if (g != null) {
+      out.printf(Locale.ROOT, "ground truth (%s): %d of %d predictions labelled (%.1f%%), accuracy %s, macro-F1 %s,"
+              + " estimated accuracy %s; %d labels read, unused %s%n", g.source(), g.labelled(), r.statistics().count(),
+          g.coverage() * 100, share(g.accuracy()), share(g.macroF1()), share(g.estimatedAccuracy()), g.labelsRead(),
+          g.problems());
+    }
     if (r.violations().isEmpty()) {
       out.println("no violations");
     }

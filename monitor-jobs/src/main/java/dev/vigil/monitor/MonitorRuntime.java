@@ -18,6 +18,7 @@ import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.report.MonitorMetrics;
 import dev.vigil.monitor.report.ReportListener;
 import dev.vigil.monitor.report.ReportPublisher;
+import dev.vigil.monitor.truth.GroundTruthWriter;
 import dev.vigil.monitor.truth.KafkaLabelSource;
 import dev.vigil.monitor.truth.LabelSource;
 import dev.vigil.monitor.truth.S3LabelSource;
@@ -159,6 +160,22 @@ public final class MonitorRuntime implements AutoCloseable {
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), sourceOrNull == null ? source(e) : sourceOrNull,
         constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock, labelSource(e.name()),
         m.groundTruth().maxDelay());
+  }
+
+  /**
+   * A writer of an endpoint's labels to where {@link #labelSource} reads them.
+   *
+   * @throws IllegalStateException when {@code monitor.groundTruth.source} is {@code none} (the
+   *     message says what to set)
+   */
+  public GroundTruthWriter labelWriter(String endpointName) {
+    GroundTruthConfig g = config.monitor().groundTruth();
+    return switch (g.source()) {
+      case NONE -> throw new IllegalStateException("monitor.groundTruth.source is none: set it to s3 or kafka"
+          + " so the monitor reads the labels you push");
+      case S3 -> GroundTruthWriter.s3(s3, config.sinks().s3().bucket(), g.s3Prefix(endpointName), clock);
+      case KAFKA -> GroundTruthWriter.kafka(kafkaClientProperties(config.sinks().kafka()), g.topic(endpointName));
+    };
   }
 
   /** The codec shared by this runtime's readers. */

@@ -168,7 +168,7 @@ public final class GroundTruth {
   }
 
   /** The class a label text names, or -1: a class index (below the labels' size when there are labels) or a label. */
-  int classOf(String text) {
+  public int classOf(String text) {
     if (text == null || text.isEmpty()) {
       return -1;
     }
