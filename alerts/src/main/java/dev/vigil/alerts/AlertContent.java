@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param heatmaps flagged samples with heatmaps, most important first
  * @param reportJson the full report as JSON, or null
  * @param reportLocation where report.json lives (e.g. {@code s3://vigil/reports/.../report.json}), or null
+ * @param sections further sections (model quality, ...), shown after the charts
  */
 public record AlertContent(
     String endpoint,
@@ -35,9 +36,19 @@ public record AlertContent(
     byte[] confidenceHistogramPng,
     List<HeatmapItem> heatmaps,
     byte[] reportJson,
-    URI reportLocation) {
+    URI reportLocation,
+    List<AlertSection> sections) {
+
+  /** A content without further sections. */
+  public AlertContent(String endpoint, String variant, Instant windowStart, Instant windowEnd,
+      List<ViolationLine> violations, byte[] classDistributionChartPng, byte[] confidenceHistogramPng,
+      List<HeatmapItem> heatmaps, byte[] reportJson, URI reportLocation) {
+    this(endpoint, variant, windowStart, windowEnd, violations, classDistributionChartPng, confidenceHistogramPng,
+        heatmaps, reportJson, reportLocation, List.of());
+  }
 
   public AlertContent {
+    sections = sections == null ? List.of() : List.copyOf(sections);
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(windowStart, "windowStart");
     Objects.requireNonNull(windowEnd, "windowEnd");
