@@ -153,9 +153,9 @@ public final class WindowMonitor {
    * from those its report used. Windows past their delay are forgotten. Windows run before this
    * process started are not known here: rerun them with {@code vigil monitor run-once}.
    *
-   * @return the windows re-run
+   * @return the reports of the windows re-run (each replaced the window's earlier report)
    */
-  public List<Window> recheckLabels() throws WindowReadException, PublishException {
+  public List<MonitorReport> recheckLabels() throws WindowReadException, PublishException {
     if (labelSource == null) {
       return List.of();
     }
@@ -166,13 +166,12 @@ public final class WindowMonitor {
     }
     Instant from = labelled.keySet().stream().map(Window::start).min(Instant::compareTo).orElseThrow();
     GroundTruth truth = labelSource.read(from, now, output.labels());
-    List<Window> rerun = new ArrayList<>();
+    List<MonitorReport> rerun = new ArrayList<>();
     for (Map.Entry<Window, WindowIds> e : new ArrayList<>(labelled.entrySet())) {
       long fingerprint = truth.fingerprintOf(e.getValue().idHashes());
       if (fingerprint != e.getValue().labelFingerprint()) {
         log.info("endpoint {} window {}: new ground truth, re-evaluating", endpoint, e.getKey());
-        run(e.getKey());
-        rerun.add(e.getKey());
+        rerun.add(run(e.getKey()));
       }
     }
     return rerun;
