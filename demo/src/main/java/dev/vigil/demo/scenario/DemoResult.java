@@ -49,7 +49,7 @@ public record DemoResult(
 
   public DemoResult {
     heatmaps = List.copyOf(heatmaps);
-    pairs = List.copyOf(pairs);
+    pairs = List.copyOf(new java.util.LinkedHashSet<>(pairs)); // each alert's replay redraws its pairs
     charts = List.copyOf(charts);
     stageTimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stageTimes));
   }

@@ -223,7 +223,7 @@ public final class DemoScenario {
     MonitorReport attackReport = monitor.recheckLabels().stream()
         .filter(r -> r.windowStart().equals(attackWindow.start())).findFirst()
         .orElseThrow(() -> new IOException("the attack window was not re-evaluated after its labels arrived"));
-    listener.detail("attack window, with its labels: " + accuracy(attackReport) + ", violations "
+    listener.detail("attack window, with its labels" + accuracy(attackReport) + ", violations "
         + DemoResult.codes(attackReport));
     awaitAlerts(pipeline, config);
 
