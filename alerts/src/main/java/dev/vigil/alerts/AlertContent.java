@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param reportJson the full report as JSON, or null
  * @param reportLocation where report.json lives (e.g. {@code s3://vigil/reports/.../report.json}), or null
  * @param backfill the window was missed during downtime and checked late (said in the e-mail and report.html)
+ * @param sections further sections (model quality, ...), shown after the charts
  */
 public record AlertContent(
     String endpoint,
@@ -37,14 +38,15 @@ public record AlertContent(
     List<HeatmapItem> heatmaps,
     byte[] reportJson,
     URI reportLocation,
-    boolean backfill) {
+    boolean backfill,
+    List<AlertSection> sections) {
 
-  /** Content of a window checked on time. */
+  /** Content of a window checked on time, without further sections. */
   public AlertContent(String endpoint, String variant, Instant windowStart, Instant windowEnd,
       List<ViolationLine> violations, byte[] classDistributionChartPng, byte[] confidenceHistogramPng,
       List<HeatmapItem> heatmaps, byte[] reportJson, URI reportLocation) {
     this(endpoint, variant, windowStart, windowEnd, violations, classDistributionChartPng, confidenceHistogramPng,
-        heatmaps, reportJson, reportLocation, false);
+        heatmaps, reportJson, reportLocation, false, List.of());
   }
 
   /** The line that says a window was checked late, or "" for an on-time window. */
@@ -53,6 +55,7 @@ public record AlertContent(
   }
 
   public AlertContent {
+    sections = sections == null ? List.of() : List.copyOf(sections);
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(windowStart, "windowStart");
     Objects.requireNonNull(windowEnd, "windowEnd");

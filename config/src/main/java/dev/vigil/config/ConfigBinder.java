@@ -263,7 +263,10 @@ final class ConfigBinder {
     ThresholdsConfig thresholds = new ThresholdsConfig(classShareMax, drift,
         t.number("lowConfidenceShareMax", 0.3, 0, 1),
         t.number("confidenceDropMax", 0.1, 0, 1),
-        t.number("unusableShareMax", 0.05, 0, 1));
+        t.number("unusableShareMax", 0.05, 0, 1),
+        t.number("accuracyDropMax", 0.1, 0, 1),
+        t.number("classRecallDropMax", 0.2, 0, 1),
+        t.number("estimatedAccuracyDropMax", 0.1, 0, 1));
     t.finish();
 
     int flagged = m.integer("flaggedSamplesPerViolation", 16, 0, 10_000);
@@ -284,9 +287,19 @@ final class ConfigBinder {
     Mapping b = m.mapping("backfill");
     int backfillMaxWindows = b.integer("maxWindows", 24, 0, 10_000);
     b.finish();
+    Mapping g = m.mapping("groundTruth");
+    String gtPrefix = g.text("s3Prefix", GroundTruthConfig.DEFAULT_S3_PREFIX);
+    Checks.prefix(g, "s3Prefix", gtPrefix);
+    String gtTopic = g.text("topic", GroundTruthConfig.DEFAULT_TOPIC);
+    Checks.topic(g.problems(), g.path("topic"), gtTopic);
+    GroundTruthConfig groundTruth = new GroundTruthConfig(
+        g.choice("source", GroundTruthSource.NONE, GroundTruthSource.class), gtPrefix, gtTopic,
+        g.duration("maxDelay", "24h", Duration.ZERO, Duration.ofDays(7)),
+        g.integer("minLabels", 30, 0, Integer.MAX_VALUE));
+    g.finish();
     m.finish();
     return new MonitorConfig(schedule, window, source, minRecords, lowConfidence, thresholds, flagged, baseline,
-        reportsTopic, admin, jobStore, backfillMaxWindows);
+        reportsTopic, admin, jobStore, backfillMaxWindows, groundTruth);
   }
 
   static SaliencyConfig saliency(Mapping m) {

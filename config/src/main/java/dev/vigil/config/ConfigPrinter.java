@@ -157,6 +157,9 @@ public final class ConfigPrinter {
     th.set("lowConfidenceShareMax", num(t.lowConfidenceShareMax()));
     th.set("confidenceDropMax", num(t.confidenceDropMax()));
     th.set("unusableShareMax", num(t.unusableShareMax()));
+    th.set("accuracyDropMax", num(t.accuracyDropMax()));
+    th.set("classRecallDropMax", num(t.classRecallDropMax()));
+    th.set("estimatedAccuracyDropMax", num(t.estimatedAccuracyDropMax()));
     n.put("flaggedSamplesPerViolation", m.flaggedSamplesPerViolation());
     n.put("baseline", m.baseline());
     n.put("reportsTopic", m.reportsTopic());
@@ -170,6 +173,13 @@ public final class ConfigPrinter {
     js.put("instanceId", j.instanceId());
     js.put("clusterCheckin", dur(j.clusterCheckin()));
     n.putObject("backfill").put("maxWindows", m.backfillMaxWindows());
+    GroundTruthConfig g = m.groundTruth();
+    ObjectNode gt = n.putObject("groundTruth");
+    gt.put("source", g.source().configName());
+    gt.put("s3Prefix", g.s3Prefix());
+    gt.put("topic", g.topic());
+    gt.put("maxDelay", dur(g.maxDelay()));
+    gt.put("minLabels", g.minLabels());
     return n;
   }
 

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param jobStore Quartz job store
  * @param backfillMaxWindows windows missed while no replica ran (downtime) that the next run checks
  *     first, oldest first; 0 turns backfill off
+ * @param groundTruth ground-truth labels: where they come from, how late they may arrive
  */
 public record MonitorConfig(
     String schedule,
@@ -33,9 +34,11 @@ public record MonitorConfig(
     String reportsTopic,
     AdminConfig admin,
     JobStoreConfig jobStore,
-    int backfillMaxWindows) {
+    int backfillMaxWindows,
+    GroundTruthConfig groundTruth) {
 
   public MonitorConfig {
+    Objects.requireNonNull(groundTruth, "groundTruth");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(window, "window");
     Objects.requireNonNull(source, "source");

@@ -83,6 +83,8 @@ final class WindowPage {
         .append(Html.link(files + ReportKeys.CONFIDENCE_HISTOGRAM_PNG, "confidence histogram")).append(", ")
         .append(Html.link(files + ReportKeys.CLASS_SHARE_HISTORY_PNG, "share history")).append(".</p>\n");
 
+    b.append(QualityPanel.render(r, files));
+
     gallery(b, endpoint, r, index, files);
 
     b.append("<h2>Every check</h2>\n<table id=\"checks\"><thead><tr><th>Check</th><th>Feature</th><th>Status</th>")

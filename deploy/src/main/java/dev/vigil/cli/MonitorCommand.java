@@ -112,16 +112,20 @@ final class MonitorCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** A scheduled endpoint: runs windows (backfills marked) and tells which were reported already. */
+  /**
+   * A scheduled endpoint: runs windows (backfills marked), then re-runs earlier windows whose
+   * late labels arrived since, and tells which windows were reported already.
+   */
   private record ScheduledWindows(WindowMonitor monitor) implements WindowRunner {
     @Override
     public void run(String endpoint, Window window) throws Exception {
-      monitor.run(window);
+      run(endpoint, window, false);
     }
 
     @Override
     public void run(String endpoint, Window window, boolean backfill) throws Exception {
       monitor.run(window, null, backfill);
+      monitor.recheckLabels();
     }
 
     @Override
@@ -223,10 +227,21 @@ final class MonitorCommand implements Callable<Integer> {
     return runtime.monitor(endpoint);
   }
 
+  private static String share(Double v) {
+    return v == null ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
   static void printSummary(PrintWriter out, MonitorReport r) {
     out.printf(Locale.ROOT, "endpoint %s window %s/%s (%s): %d predictions from %d records, completeness %.2f%%%n",
         r.endpoint(), r.windowStart(), r.windowEnd(), r.source(), r.statistics().count(), r.statistics().records(),
         r.completeness() * 100);
+    var g = r.statistics().groundTruth();
+    if (g != null) {
+      out.printf(Locale.ROOT, "ground truth (%s): %d of %d predictions labelled (%.1f%%), accuracy %s, macro-F1 %s,"
+              + " estimated accuracy %s; %d labels read, unused %s%n", g.source(), g.labelled(), r.statistics().count(),
+          g.coverage() * 100, share(g.accuracy()), share(g.macroF1()), share(g.estimatedAccuracy()), g.labelsRead(),
+          g.problems());
+    }
     if (r.violations().isEmpty()) {
       out.println("no violations");
     }

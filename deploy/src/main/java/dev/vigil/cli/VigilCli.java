@@ -26,6 +26,7 @@ import picocli.CommandLine;
       AgentCommand.class,
       MonitorCommand.class,
       BaselineCommand.class,
+      LabelsCommand.class,
       InspectCommand.class,
       SaliencyCommand.class,
       ConsoleCommand.class,

@@ -3,6 +3,7 @@ package dev.vigil.monitor;
 import dev.vigil.capture.format.CaptureRecordCodec;
 import dev.vigil.classes.Labels;
 import dev.vigil.config.EndpointConfig;
+import dev.vigil.config.GroundTruthConfig;
 import dev.vigil.config.KafkaSinkConfig;
 import dev.vigil.config.MonitorConfig;
 import dev.vigil.config.MonitorSource;
@@ -17,6 +18,10 @@ import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.report.MonitorMetrics;
 import dev.vigil.monitor.report.ReportListener;
 import dev.vigil.monitor.report.ReportPublisher;
+import dev.vigil.monitor.truth.GroundTruthWriter;
+import dev.vigil.monitor.truth.KafkaLabelSource;
+import dev.vigil.monitor.truth.LabelSource;
+import dev.vigil.monitor.truth.S3LabelSource;
 import dev.vigil.monitor.window.KafkaWindowSource;
 import dev.vigil.monitor.window.S3WindowSource;
 import dev.vigil.monitor.window.WindowSource;
@@ -126,7 +131,22 @@ public final class MonitorRuntime implements AutoCloseable {
         ? new ReportPublisher(s3, config.sinks().s3().bucket(), config.sinks().s3().prefix(), reportProducer, m.reportsTopic())
         : null;
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), source(e), constraints(m), baseline,
-        m.flaggedSamplesPerViolation(), publisher, metrics, listeners, clock);
+        m.flaggedSamplesPerViolation(), publisher, metrics, listeners, clock, labelSource(e.name()),
+        m.groundTruth().maxDelay());
+  }
+
+  /**
+   * Where an endpoint's ground-truth labels are read ({@code monitor.groundTruth}), or null when
+   * its source is {@code none}.
+   */
+  public LabelSource labelSource(String endpointName) {
+    GroundTruthConfig g = config.monitor().groundTruth();
+    return switch (g.source()) {
+      case NONE -> null;
+      case S3 -> new S3LabelSource(s3, config.sinks().s3().bucket(), g.s3Prefix(endpointName));
+      case KAFKA -> new KafkaLabelSource(kafkaClientProperties(config.sinks().kafka()), g.topic(endpointName),
+          KAFKA_TIMEOUT);
+    };
   }
 
   /**
@@ -136,8 +156,26 @@ public final class MonitorRuntime implements AutoCloseable {
   public WindowMonitor baselineMonitor(String endpointName, WindowSource sourceOrNull) throws IOException {
     EndpointConfig e = endpoint(endpointName);
     MonitorConfig m = config.monitor();
+    // Labels join the baseline too: its accuracy and calibration are what windows are held to.
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), sourceOrNull == null ? source(e) : sourceOrNull,
-        constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock);
+        constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock, labelSource(e.name()),
+        m.groundTruth().maxDelay());
+  }
+
+  /**
+   * A writer of an endpoint's labels to where {@link #labelSource} reads them.
+   *
+   * @throws IllegalStateException when {@code monitor.groundTruth.source} is {@code none} (the
+   *     message says what to set)
+   */
+  public GroundTruthWriter labelWriter(String endpointName) {
+    GroundTruthConfig g = config.monitor().groundTruth();
+    return switch (g.source()) {
+      case NONE -> throw new IllegalStateException("monitor.groundTruth.source is none: set it to s3 or kafka"
+          + " so the monitor reads the labels you push");
+      case S3 -> GroundTruthWriter.s3(s3, config.sinks().s3().bucket(), g.s3Prefix(endpointName), clock);
+      case KAFKA -> GroundTruthWriter.kafka(kafkaClientProperties(config.sinks().kafka()), g.topic(endpointName));
+    };
   }
 
   /** The codec shared by this runtime's readers. */
@@ -194,7 +232,9 @@ public final class MonitorRuntime implements AutoCloseable {
   public static Constraints constraints(MonitorConfig m) {
     return new Constraints(m.minRecords(), m.lowConfidenceThreshold(), m.thresholds().classShareMax(), Map.of(),
         m.thresholds().drift().method(), m.thresholds().drift().limit(),
-        m.thresholds().lowConfidenceShareMax(), m.thresholds().confidenceDropMax(), m.thresholds().unusableShareMax());
+        m.thresholds().lowConfidenceShareMax(), m.thresholds().confidenceDropMax(), m.thresholds().unusableShareMax())
+        .withQuality(m.thresholds().accuracyDropMax(), m.thresholds().classRecallDropMax(),
+            m.thresholds().estimatedAccuracyDropMax(), m.groundTruth().minLabels());
   }
 
   /** An S3 client for {@code sinks.s3}: endpoint override, path style, static keys or the default chain. */

@@ -1,6 +1,10 @@
 package dev.vigil.monitor;
 
 import dev.vigil.monitor.baseline.Baseline;
+import dev.vigil.monitor.quality.Calibration;
+import dev.vigil.monitor.quality.QualityAccumulator;
+import dev.vigil.monitor.truth.GroundTruth;
+import dev.vigil.monitor.truth.LabelSource;
 import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.output.OutputParser;
 import dev.vigil.monitor.output.OutputSpec;
@@ -14,6 +18,10 @@ import dev.vigil.monitor.window.Window;
 import dev.vigil.monitor.window.WindowReadException;
 import dev.vigil.monitor.window.WindowSource;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -47,6 +55,10 @@ public final class WindowMonitor {
   private final List<ReportListener> listeners;
   private final Clock clock;
   private final Deque<MonitorReport> history = new ArrayDeque<>(); // guarded by this
+  private final LabelSource labelSource; // null: no ground truth configured
+  private final Duration labelDelay;
+  /** Ids and label fingerprint of each window run within the label delay, for {@link #recheckLabels}. */
+  private final Map<Window, WindowIds> labelled = new ConcurrentHashMap<>();
 
   /**
    * @param baselineOrNull the endpoint's baseline; its constraints replace {@code constraints}
@@ -57,6 +69,25 @@ public final class WindowMonitor {
       String endpoint, String variant, OutputSpec output, WindowSource source, Constraints constraints,
       Baseline baselineOrNull, int flaggedPerViolation, ReportPublisher publisherOrNull,
       MonitorMetrics metricsOrNull, List<ReportListener> listeners, Clock clock) {
+    this(endpoint, variant, output, source, constraints, baselineOrNull, flaggedPerViolation, publisherOrNull,
+        metricsOrNull, listeners, clock, null, Duration.ZERO);
+  }
+
+  /**
+   * As the plain monitor, joining each window's predictions to ground-truth labels.
+   *
+   * @param labelSourceOrNull where labels are read; null: none (an estimate is still made when the
+   *     baseline carries a calibration)
+   * @param labelDelay labels written up to this long after a window's end count for it; the window
+   *     is re-evaluated by {@link #recheckLabels} while labels may still arrive
+   */
+  public WindowMonitor(
+      String endpoint, String variant, OutputSpec output, WindowSource source, Constraints constraints,
+      Baseline baselineOrNull, int flaggedPerViolation, ReportPublisher publisherOrNull,
+      MonitorMetrics metricsOrNull, List<ReportListener> listeners, Clock clock, LabelSource labelSourceOrNull,
+      Duration labelDelay) {
+    this.labelSource = labelSourceOrNull;
+    this.labelDelay = labelDelay == null ? Duration.ZERO : labelDelay;
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.variant = variant;
     this.output = Objects.requireNonNull(output, "output");
@@ -91,15 +122,27 @@ public final class WindowMonitor {
 
   /** As {@link #analyze(Window)}, counting records read into {@code progressOrNull} as they stream by. */
   public MonitorReport analyze(Window window, LongAdder progressOrNull) throws WindowReadException {
+    Instant now = clock.instant();
+    GroundTruth truth = labelsOf(window, now);
+    Calibration calibration = baseline == null || baseline.statistics().groundTruth() == null ? null
+        : baseline.statistics().groundTruth().calibration();
+    String labelsFrom = labelSource == null ? "none" : labelSource.name();
+    boolean collectIds = labelSource != null;
     OutputParser parser = new OutputParser(output);
     List<WindowScan> scans = source.read(window,
-        () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation, progressOrNull));
+        () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation, progressOrNull,
+            new QualityAccumulator(truth, calibration, labelsFrom, collectIds)));
     WindowScan all = scans.get(0);
     for (int i = 1; i < scans.size(); i++) {
       all.merge(scans.get(i));
     }
-    MonitorReport report = ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(),
-        source.name(), output.format().configName(), output.labels(), all.statistics(), all.flags(),
+    QualityAccumulator quality = all.quality();
+    if (collectIds && !window.end().plus(labelDelay).isBefore(now)) {
+      long[] ids = quality.idHashes();
+      labelled.put(window, new WindowIds(ids, truth.fingerprintOf(ids)));
+    }
+    MonitorReport report = ReportBuilder.build(endpoint, variant, window.start(), window.end(), now, source.name(),
+        output.format().configName(), output.labels(), all.statistics(), quality, all.flags(),
         baseline == null ? null : baseline.statistics(), constraints);
     if (all.duplicates() > 0) {
       log.info("endpoint {} window {}: skipped {} re-sent record(s) (eventId already read)", endpoint, window,
@@ -112,6 +155,50 @@ public final class WindowMonitor {
     }
     return report;
   }
+
+  /** The labels written for a window: {@code [start, min(end + delay, now))}. */
+  private GroundTruth labelsOf(Window window, Instant now) throws WindowReadException {
+    if (labelSource == null) {
+      return GroundTruth.none();
+    }
+    Instant to = window.end().plus(labelDelay);
+    return labelSource.read(window.start(), to.isAfter(now) ? now : to, output.labels());
+  }
+
+  /**
+   * Late labels: re-runs (and so re-publishes, replacing its report) every window this monitor
+   * ran whose labels changed since, while its label delay lasts. Labels are read once, over the
+   * oldest such window's start up to now; a window is re-run when the labels matching its
+   * captured ids (inference ids and eventIds, kept as 64-bit hashes, 16 bytes per record) differ
+   * from those its report used. Windows past their delay are forgotten. Windows run before this
+   * process started are not known here: rerun them with {@code vigil monitor run-once}.
+   *
+   * @return the reports of the windows re-run (each replaced the window's earlier report)
+   */
+  public List<MonitorReport> recheckLabels() throws WindowReadException, PublishException {
+    if (labelSource == null) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    labelled.keySet().removeIf(w -> w.end().plus(labelDelay).isBefore(now));
+    if (labelled.isEmpty()) {
+      return List.of();
+    }
+    Instant from = labelled.keySet().stream().map(Window::start).min(Instant::compareTo).orElseThrow();
+    GroundTruth truth = labelSource.read(from, now, output.labels());
+    List<MonitorReport> rerun = new ArrayList<>();
+    for (Map.Entry<Window, WindowIds> e : new ArrayList<>(labelled.entrySet())) {
+      long fingerprint = truth.fingerprintOf(e.getValue().idHashes());
+      if (fingerprint != e.getValue().labelFingerprint()) {
+        log.info("endpoint {} window {}: new ground truth, re-evaluating", endpoint, e.getKey());
+        rerun.add(run(e.getKey()));
+      }
+    }
+    return rerun;
+  }
+
+  /** What a window's run saw: its captured id hashes (sorted) and the fingerprint of the labels that matched. */
+  private record WindowIds(long[] idHashes, long labelFingerprint) {}
 
   /**
    * Runs one window: analyse, publish, update gauges, notify listeners.

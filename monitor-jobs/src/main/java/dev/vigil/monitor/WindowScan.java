@@ -30,6 +30,7 @@ public final class WindowScan implements CaptureVisitor {
   private long duplicates;
   private double shareRead = 1.0;
   private java.time.Instant earliestRetained;
+  private final dev.vigil.monitor.quality.QualityAccumulator quality; // null: no ground truth, no estimate
 
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation) {
     this(parser, lowConfidenceThreshold, flaggedPerViolation, null);
@@ -37,6 +38,13 @@ public final class WindowScan implements CaptureVisitor {
 
   /** @param progressOrNull counts every record read (shared by all readers; for progress display) */
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull) {
+    this(parser, lowConfidenceThreshold, flaggedPerViolation, progressOrNull, null);
+  }
+
+  /** @param qualityOrNull joins predictions to labels and sums calibrated confidence (one per scan) */
+  public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull,
+      dev.vigil.monitor.quality.QualityAccumulator qualityOrNull) {
+    this.quality = qualityOrNull;
     this.progress = progressOrNull;
     this.parser = parser;
     this.statistics = new StatisticsAccumulator(lowConfidenceThreshold);
@@ -73,6 +81,9 @@ public final class WindowScan implements CaptureVisitor {
       Prediction p = predictions.get(i);
       statistics.accept(p);
       flags.offer(r.eventId(), r.inferenceTime(), i, p, location);
+    }
+    if (quality != null) {
+      quality.offer(r, predictions);
     }
   }
 
@@ -150,6 +161,9 @@ public final class WindowScan implements CaptureVisitor {
     flags.merge(other.flags);
     duplicates += other.duplicates;
     incomplete(other.shareRead, other.earliestRetained);
+    if (quality != null && other.quality != null) {
+      quality.merge(other.quality);
+    }
     return this;
   }
 
@@ -159,5 +173,10 @@ public final class WindowScan implements CaptureVisitor {
 
   public FlagCollector flags() {
     return flags;
+  }
+
+  /** The ground-truth join and estimate, or null. */
+  public dev.vigil.monitor.quality.QualityAccumulator quality() {
+    return quality;
   }
 }

@@ -146,6 +146,11 @@ final class EmailComposer {
       for (int i = 0; i < heatmaps; i++) {
         related.addBodyPart(png(thumbs.get(i), heatmapCid(i), "thumb-" + (i + 1) + ".png", Part.INLINE));
       }
+      for (dev.vigil.alerts.AlertSection section : c.sections()) {
+        if (section.chartPng() != null) {
+          related.addBodyPart(png(section.chartPng(), sectionCid(section), section.id() + ".png", Part.INLINE));
+        }
+      }
     }
     MimeBodyPart relatedPart = new MimeBodyPart();
     relatedPart.setContent(related);
@@ -182,6 +187,10 @@ final class EmailComposer {
       id = id.substring(0, 64);
     }
     return "heatmap-" + (index + 1) + "-" + id + ".png";
+  }
+
+  static String sectionCid(dev.vigil.alerts.AlertSection section) {
+    return "section-" + section.id().replaceAll("[^A-Za-z0-9_-]", "_") + "@vigil";
   }
 
   static String heatmapCid(int index) {
@@ -232,6 +241,9 @@ final class EmailComposer {
       if (c.confidenceHistogramPng() != null) {
         h.append("<h2 style=\"font-size:16px\">Top-1 confidence</h2>")
             .append("<img src=\"cid:").append(CID_CONFIDENCE).append("\" alt=\"confidence histogram\" style=\"max-width:100%\">");
+      }
+      for (dev.vigil.alerts.AlertSection section : c.sections()) {
+        h.append(dev.vigil.alerts.SectionRenderer.toHtml(section, "cid:" + sectionCid(section)));
       }
       if (heatmaps > 0) {
         h.append("<h2 style=\"font-size:16px\">FullGrad heatmaps of flagged samples</h2><table><tr>");
@@ -298,6 +310,9 @@ final class EmailComposer {
           .append("\n    metric ").append(v.metric()).append(": value ").append(Text.number(v.value()))
           .append(", limit ").append(Text.number(v.limit())).append(", baseline ").append(Text.number(v.baseline()))
           .append("\n");
+    }
+    if (alert.kind() == Alert.Kind.ALERT) {
+      c.sections().forEach(section -> t.append(dev.vigil.alerts.SectionRenderer.toText(section)));
     }
     if (alert.kind() == Alert.Kind.ALERT && heatmaps > 0) {
       t.append("\nFlagged samples (heatmaps attached):\n");

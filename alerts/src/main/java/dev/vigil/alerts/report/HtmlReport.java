@@ -71,6 +71,11 @@ public final class HtmlReport {
       h.append("</div>\n");
     }
 
+    for (dev.vigil.alerts.AlertSection section : c.sections()) {
+      h.append(dev.vigil.alerts.SectionRenderer.toHtml(section,
+          section.chartPng() == null ? "" : dataUri(section.chartPng()))).append('\n');
+    }
+
     if (!c.heatmaps().isEmpty()) {
       h.append("<h2>Flagged samples (").append(c.heatmaps().size()).append(")</h2>\n<div class=\"gallery\">\n");
       for (HeatmapItem item : c.heatmaps()) {

@@ -188,7 +188,8 @@ class AlertEmailTest {
   void aBackfilledWindowSaysSoInTheEmailAndInReportHtml() throws Exception {
     AlertContent c = Fixtures.content("backfilled", Fixtures.WINDOW_START, List.of(Fixtures.stopShare(0.805)), 0, "Stop");
     AlertContent late = new AlertContent(c.endpoint(), c.variant(), c.windowStart(), c.windowEnd(), c.violations(),
-        c.classDistributionChartPng(), c.confidenceHistogramPng(), c.heatmaps(), c.reportJson(), c.reportLocation(), true);
+        c.classDistributionChartPng(), c.confidenceHistogramPng(), c.heatmaps(), c.reportJson(), c.reportLocation(), true,
+        List.of());
     MimeMessage msg = sendAndRead(late, EmailChannel.DEFAULT_MAX_EMAIL_BYTES);
     assertThat(html(msg)).contains("<p id=\"backfill\"><b>Backfill: this window was missed while no monitor ran");
     assertThat(text(msg)).contains("Backfill: this window was missed while no monitor ran and was checked late.");

@@ -72,6 +72,35 @@ public final class CaptureLayout {
   }
 
   /**
+   * The key of a ground-truth object written at {@code time}: SageMaker's ground-truth layout
+   * {@code PREFIX/yyyy/MM/dd/HH/<time>-<uuid>.jsonl}, i.e. this layout without the endpoint and
+   * variant segments (the prefix names the endpoint), so {@link #keyTime} reads it back.
+   */
+  public static String objectKey(String prefix, Instant time, UUID uuid) {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(uuid, "uuid");
+    return trimmed(prefix) + HOUR_PATH.format(time) + "/" + TIME.format(time) + "-" + uuid + SUFFIX;
+  }
+
+  /** The hour prefixes of the ground-truth layout ({@link #objectKey(String, Instant, UUID)}) covering {@code [start, end)}. */
+  public static List<String> hourPrefixes(String prefix, Instant start, Instant end) {
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(end, "end");
+    List<String> out = new ArrayList<>();
+    String base = trimmed(prefix);
+    for (Instant h = start.truncatedTo(ChronoUnit.HOURS); h.isBefore(end); h = h.plus(1, ChronoUnit.HOURS)) {
+      out.add(base + HOUR_PATH.format(h) + "/");
+    }
+    return out;
+  }
+
+  /** The prefix without slashes at either end, plus one '/' (empty for no prefix). */
+  private static String trimmed(String prefix) {
+    String p = prefix == null ? "" : prefix.replaceAll("^/+|/+$", "");
+    return p.isEmpty() ? "" : p + "/";
+  }
+
+  /**
    * The time in the name of an object key this layout wrote ({@link #objectKey}), to the
    * millisecond; null for keys written by someone else (SageMaker, other tools), which a reader
    * cannot place in time without reading them.

@@ -155,6 +155,16 @@ public final class DemoCommand implements Callable<Integer> {
     o.printf(Locale.ROOT, "  clean window  %d records: %s%n", r.cleanReport().statistics().records(),
         r.cleanReport().violations().isEmpty() ? "no violations" : "violations " + DemoResult.codes(r.cleanReport()));
     o.printf(Locale.ROOT, "  attack window %d records:%n", r.attackReport().statistics().records());
+    var before = r.attackBeforeLabels().statistics().groundTruth();
+    var after = r.attackReport().statistics().groundTruth();
+    if (before != null && after != null && after.accuracy() != null) {
+      var stop = after.classOf(SignClass.STOP.label());
+      o.printf(Locale.ROOT, "    before labels: estimated accuracy %s; with %d labels: accuracy %s (baseline %s),"
+              + " Stop precision %s%n", pct(before.estimatedAccuracy()), after.labelled(), pct(after.accuracy()),
+          pct(r.attackReport().baseline() == null || r.attackReport().baseline().groundTruth() == null ? null
+              : r.attackReport().baseline().groundTruth().accuracy()),
+          pct(stop == null ? null : stop.precision()));
+    }
     for (Violation v : r.attackReport().violations()) {
       o.printf(Locale.ROOT, "    VIOLATION %s %s: value %.3f, limit %.3f%n", v.type().code(), v.featureName(),
           v.value(), v.limit());
@@ -419,5 +429,9 @@ public final class DemoCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
+  }
+
+  private static String pct(Double v) {
+    return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", v * 100);
   }
 }

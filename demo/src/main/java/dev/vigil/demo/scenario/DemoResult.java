@@ -19,7 +19,9 @@ import java.util.Map;
  * @param baselineWindow the window the baseline was built from
  * @param baselineCaptured records captured in it
  * @param cleanReport the clean check window's report (judged against the baseline)
- * @param attackReport the attack window's report
+ * @param attackBeforeLabels the attack window's first report, before its labels arrived (the
+ *     accuracy estimated from calibrated confidence only)
+ * @param attackReport the attack window's report after its labels arrived (it replaced the first)
  * @param baselineDir statistics.json and constraints.json
  * @param eml the alert email as received by the SMTP server, or null when none arrived
  * @param reportHtml the alert's report.html, or null
@@ -35,6 +37,7 @@ public record DemoResult(
     Window baselineWindow,
     long baselineCaptured,
     MonitorReport cleanReport,
+    MonitorReport attackBeforeLabels,
     MonitorReport attackReport,
     Path baselineDir,
     Path eml,
@@ -46,7 +49,7 @@ public record DemoResult(
 
   public DemoResult {
     heatmaps = List.copyOf(heatmaps);
-    pairs = List.copyOf(pairs);
+    pairs = List.copyOf(new java.util.LinkedHashSet<>(pairs)); // each alert's replay redraws its pairs
     charts = List.copyOf(charts);
     stageTimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stageTimes));
   }
@@ -57,10 +60,14 @@ public record DemoResult(
         && (classIndexOrNull == null || classIndexOrNull.equals(v.classIndex())));
   }
 
-  /** The demo's story held: clean window quiet, Stop over-predicted and low confidence in the attack window, an email. */
+  /**
+   * The demo's story held: clean window quiet, Stop over-predicted, low confidence and, once the
+   * labels arrived, accuracy collapsing in the attack window, an email.
+   */
   public boolean succeeded(int stopClass) {
     return cleanReport.violations().isEmpty() && attackFound(ViolationType.CLASS_SHARE_EXCEEDED, stopClass)
-        && attackFound(ViolationType.LOW_CONFIDENCE, null) && eml != null;
+        && attackFound(ViolationType.LOW_CONFIDENCE, null) && attackFound(ViolationType.ACCURACY_DROP, null)
+        && eml != null;
   }
 
   /** Violation codes of a report, for messages. */

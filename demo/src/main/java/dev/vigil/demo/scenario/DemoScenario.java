@@ -17,6 +17,8 @@ import dev.vigil.monitor.baseline.Baseline;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportKeys;
+import dev.vigil.monitor.truth.GroundTruthWriter;
+import dev.vigil.capture.format.GroundTruthRecord;
 import dev.vigil.monitor.window.Window;
 import dev.vigil.pipeline.ReportPipeline;
 import dev.vigil.pipeline.replay.SaliencyReplay;
@@ -82,6 +84,8 @@ public final class DemoScenario {
   private final DemoListener listener;
   private final Clock clock;
   private final Map<String, Duration> stageTimes = new LinkedHashMap<>();
+  /** The true class of every request sent (its inference id -> class): the labels a reviewer would give. */
+  private final Map<String, Integer> truth = new ConcurrentHashMap<>();
   private String stageName;
   private long stageStart;
 
@@ -157,21 +161,24 @@ public final class DemoScenario {
       Map<String, AttackedSign> attacked, Path configFile) throws Exception {
     Path out = settings.out();
     stage(2, "sending clean traffic and building the baseline from it");
-    Window baselineWindow = sendWindow(traffic, agent, requests("clean", signs(generator, 1, settings.baselineRequests())),
-        "baseline traffic").window();
+    List<Traffic.Request> baselineRequests = requests("clean", signs(generator, 1, settings.baselineRequests()));
+    Window baselineWindow = sendWindow(traffic, agent, baselineRequests, "baseline traffic").window();
+    // Reviewed labels of the baseline traffic: the baseline gets its accuracy and its calibration from them.
+    pushLabels(runtime, baselineRequests, "baseline");
     MonitorReport baselineRun = runtime.baselineMonitor(ENDPOINT, null).analyze(baselineWindow);
     Path baselineDir = out.resolve("baseline");
     runtime.baselines().write(baselineDir.toString(),
         new Baseline(baselineRun.statistics(), MonitorRuntime.constraints(config.monitor())));
-    listener.detail(String.format(Locale.ROOT, "baseline: %d predictions from %d captured records -> %s",
-        baselineRun.statistics().count(), baselineRun.statistics().records(), baselineDir));
+    listener.detail(String.format(Locale.ROOT, "baseline: %d predictions from %d captured records%s -> %s",
+        baselineRun.statistics().count(), baselineRun.statistics().records(), accuracy(baselineRun), baselineDir));
 
     stage(3, "sending a clean window and checking it against the baseline");
-    Window cleanWindow = sendWindow(traffic, agent, requests("check", signs(generator, 2, settings.cleanRequests())),
-        "clean traffic").window();
+    List<Traffic.Request> cleanRequests = requests("check", signs(generator, 2, settings.cleanRequests()));
+    Window cleanWindow = sendWindow(traffic, agent, cleanRequests, "clean traffic").window();
+    pushLabels(runtime, cleanRequests, "clean window");
     WindowMonitor monitor = monitors.monitor(ENDPOINT);
     MonitorReport cleanReport = monitor.run(cleanWindow);
-    listener.detail("clean window: " + cleanReport.statistics().records() + " records, "
+    listener.detail("clean window: " + cleanReport.statistics().records() + " records" + accuracy(cleanReport) + ", "
         + (cleanReport.violations().isEmpty() ? "no violations" : "violations " + DemoResult.codes(cleanReport)));
 
     stage(4, "attacking signs toward Stop (PGD, L-inf <= " + settings.attack().epsilon() + "/255) and sending them");
@@ -190,6 +197,7 @@ public final class DemoScenario {
       AttackedSign a = new AttackedSign(String.format(Locale.ROOT, "adversarial-%04d", i), victims.get(i),
           run.images().get(i));
       attacked.put(a.inferenceId(), a);
+      truth.put(a.inferenceId(), victims.get(i).label()); // what the sign really is
       mixed.add(new Traffic.Request(a.inferenceId(), SignImages.png(a.adversarial().image())));
     }
     mixed.addAll(requests("attack-window-clean", signs(generator, 4, settings.attackCleanRequests())));
@@ -205,13 +213,19 @@ public final class DemoScenario {
 
     stage(5, "running the monitor on the attack window; FullGrad replay; alert email");
     int before = stack.receivedMessages().size();
-    MonitorReport attackReport = monitor.run(attackWindow);
-    listener.detail("attack window: " + attackReport.statistics().records() + " records, violations "
+    MonitorReport beforeLabels = monitor.run(attackWindow);
+    listener.detail("attack window, before its labels: " + beforeLabels.statistics().records() + " records"
+        + accuracy(beforeLabels) + ", violations " + DemoResult.codes(beforeLabels));
+    awaitAlerts(pipeline, config);
+    // The reviewers' labels of the attack window arrive: the monitor re-evaluates the window and
+    // replaces its report (the late-label path of the scheduler), now with the realised accuracy.
+    pushLabels(runtime, mixed, "attack window");
+    MonitorReport attackReport = monitor.recheckLabels().stream()
+        .filter(r -> r.windowStart().equals(attackWindow.start())).findFirst()
+        .orElseThrow(() -> new IOException("the attack window was not re-evaluated after its labels arrived"));
+    listener.detail("attack window, with its labels" + accuracy(attackReport) + ", violations "
         + DemoResult.codes(attackReport));
-    if (!pipeline.awaitIdle(ALERT_TIMEOUT)) {
-      throw new IOException("the alert was not delivered within " + ALERT_TIMEOUT.toSeconds() + " s ("
-          + pipeline.pendingAlerts() + " waiting in " + config.alerts().outbox() + ")");
-    }
+    awaitAlerts(pipeline, config);
 
     stage(6, "collecting the email, report, heatmaps, pairs and charts");
     Path eml = stack.receivedMessages().size() > before ? copyNewestEml(stack, out.resolve("alert.eml")) : null;
@@ -225,7 +239,7 @@ public final class DemoScenario {
         .orElse(null);
     finishStage();
     return new DemoResult(configFile, run, servedAsStop, baselineWindow, baselineRun.statistics().records(),
-        cleanReport, attackReport, baselineDir, eml, html, heatmaps, pairs.written(), charts, stageTimes);
+        cleanReport, beforeLabels, attackReport, baselineDir, eml, html, heatmaps, pairs.written(), charts, stageTimes);
   }
 
   private SaliencyOptions saliencyOptions() {
@@ -245,12 +259,51 @@ public final class DemoScenario {
     return generator.dataset(perClass, set).subList(0, n);
   }
 
-  private static List<Traffic.Request> requests(String prefix, List<SignSample> signs) {
+  private List<Traffic.Request> requests(String prefix, List<SignSample> signs) {
     List<Traffic.Request> out = new ArrayList<>(signs.size());
     for (int i = 0; i < signs.size(); i++) {
-      out.add(new Traffic.Request(String.format(Locale.ROOT, "%s-%04d", prefix, i), SignImages.png(signs.get(i).image())));
+      String id = String.format(Locale.ROOT, "%s-%04d", prefix, i);
+      truth.put(id, signs.get(i).label());
+      out.add(new Traffic.Request(id, SignImages.png(signs.get(i).image())));
     }
     return out;
+  }
+
+  /**
+   * The labels of every request of a window, as reviewers would send them: SageMaker ground-truth
+   * records by inference id, through the same writer as {@code vigil labels push}. Requests the
+   * agent did not sample get labels too; the report counts them as {@code unmatched_id}.
+   */
+  private void pushLabels(MonitorRuntime runtime, List<Traffic.Request> requests, String what) throws IOException {
+    List<GroundTruthRecord> labels = new ArrayList<>(requests.size());
+    for (Traffic.Request r : requests) {
+      labels.add(GroundTruthRecord.csv(r.id(), SignClass.labels().get(truth.get(r.id()))));
+    }
+    try (GroundTruthWriter writer = runtime.labelWriter(ENDPOINT)) {
+      writer.write(labels);
+      listener.detail("labels of the " + what + ": " + labels.size() + " pushed to " + writer.destination());
+    }
+  }
+
+  /** ", accuracy 41.6% on 120 labelled (estimated 62.0%)" or ", estimated accuracy 62.0%" for a log line. */
+  static String accuracy(MonitorReport r) {
+    var g = r.statistics().groundTruth();
+    if (g == null) {
+      return "";
+    }
+    String estimate = g.estimatedAccuracy() == null ? "" : String.format(Locale.ROOT, "%.1f%%", 100 * g.estimatedAccuracy());
+    if (g.accuracy() == null) {
+      return estimate.isEmpty() ? "" : ", estimated accuracy " + estimate + " (no labels yet)";
+    }
+    return String.format(Locale.ROOT, ", accuracy %.1f%% on %d labelled%s", 100 * g.accuracy(), g.labelled(),
+        estimate.isEmpty() ? "" : " (estimated before labels " + estimate + ")");
+  }
+
+  private static void awaitAlerts(ReportPipeline pipeline, VigilConfig config) throws IOException, InterruptedException {
+    if (!pipeline.awaitIdle(ALERT_TIMEOUT)) {
+      throw new IOException("the alert was not delivered within " + ALERT_TIMEOUT.toSeconds() + " s ("
+          + pipeline.pendingAlerts() + " waiting in " + config.alerts().outbox() + ")");
+    }
   }
 
   private void shuffle(List<Traffic.Request> requests) {
@@ -338,6 +391,8 @@ public final class DemoScenario {
           lowConfidenceThreshold: 0.7
           baseline: "%s"
           flaggedSamplesPerViolation: 8
+          # Reviewed labels of the demo's requests (SageMaker's ground-truth format) under ground-truth/traffic-signs/.
+          groundTruth: {source: s3, maxDelay: 24h, minLabels: 20}
           admin: {host: 127.0.0.1, port: 0}
         saliency:
           model: "%s"

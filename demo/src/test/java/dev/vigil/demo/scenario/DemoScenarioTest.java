@@ -65,21 +65,36 @@ class DemoScenarioTest {
     assertThat(share.value()).isGreaterThan(share.limit());
     assertThat(DemoResult.codes(r.attackReport())).contains("low_confidence");
     assertThat(r.succeeded(STOP)).isTrue();
+    // Before its labels: an estimate only. After: the report replaced, accuracy and Stop's precision collapsed.
+    var before = r.attackBeforeLabels().statistics().groundTruth();
+    assertThat(before.accuracy()).isNull();
+    assertThat(before.estimatedAccuracy()).isNotNull();
+    var after = r.attackReport().statistics().groundTruth();
+    assertThat(after.estimatedAccuracy()).isEqualTo(before.estimatedAccuracy());
+    assertThat(after.labelled()).isEqualTo(r.attackReport().statistics().count());
+    double baselineAccuracy = r.attackReport().baseline().groundTruth().accuracy();
+    assertThat(baselineAccuracy).isGreaterThan(0.9);
+    assertThat(after.accuracy()).isLessThan(baselineAccuracy - 0.3);
+    assertThat(after.classOf("Stop").precision()).isLessThan(0.5);
+    assertThat(after.problems().get("unmatched_id")).as("labels of unsampled requests").isPositive();
+    assertThat(r.cleanReport().statistics().groundTruth().accuracy()).isGreaterThan(0.8);
     // What the model server answered through the agent, from the PNGs on the wire.
     assertThat(r.servedAsStop()).isEqualTo((int) r.attack().successes());
     assertThat(r.attack().maxLinf()).isLessThanOrEqualTo(8);
 
     List<String> attachments = new ArrayList<>();
-    Message mail = onlyMessageOverImap("ml-oncall@example.com");
+    Message mail = lastOfTwoMessagesOverImap("ml-oncall@example.com"); // before and after the labels
     assertThat(mail.getSubject()).startsWith("[Vigil] traffic-signs");
     pngAttachments(mail, attachments);
     assertThat(attachments).filteredOn(n -> !n.contains("clean-vs-adversarial")).hasSizeGreaterThanOrEqualTo(3);
+    // Pairs are drawn for each of the two alerts; the second e-mail carries its own.
     assertThat(attachments).filteredOn(n -> n.contains("clean-vs-adversarial")).isNotEmpty()
-        .hasSize(r.pairs().size());
+        .hasSizeLessThanOrEqualTo(r.pairs().size());
 
     assertThat(r.eml()).isRegularFile();
     assertThat(r.reportHtml()).isRegularFile();
-    assertThat(Files.readString(r.reportHtml())).contains("class_share_exceeded");
+    assertThat(Files.readString(r.reportHtml())).contains("class_share_exceeded").contains("accuracy_drop")
+        .contains("Model quality (ground truth)");
     assertThat(r.heatmaps()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
     assertThat(r.charts()).hasSize(3);
     for (Path pair : r.pairs()) {
@@ -88,7 +103,7 @@ class DemoScenarioTest {
     }
   }
 
-  private static Message onlyMessageOverImap(String user) throws Exception {
+  private static Message lastOfTwoMessagesOverImap(String user) throws Exception {
     Properties p = new Properties();
     p.put("mail.imap.connectiontimeout", "5000");
     p.put("mail.imap.timeout", "5000");
@@ -97,10 +112,10 @@ class DemoScenarioTest {
     Folder inbox = store.getFolder("INBOX");
     inbox.open(Folder.READ_ONLY);
     Message[] messages = inbox.getMessages();
-    assertThat(messages).hasSize(1);
+    assertThat(messages).hasSize(2);
     // Read it whole while the folder is open; the caller only inspects the copy.
     jakarta.mail.internet.MimeMessage copy = new jakarta.mail.internet.MimeMessage(
-        (jakarta.mail.internet.MimeMessage) messages[0]);
+        (jakarta.mail.internet.MimeMessage) messages[1]);
     inbox.close(false);
     store.close();
     return copy;

@@ -13,7 +13,7 @@ import java.util.Map;
  * Judges a window: a pure function of its statistics, the baseline's statistics (optional) and
  * the constraints. Order of results: unparseable_outputs, insufficient_data, completeness,
  * class_share_exceeded (one per class), class_distribution_drift, low_confidence,
- * confidence_drop. Unparseable outputs come first and are judged even when too few predictions
+ * confidence_drop, then the model-quality checks of {@link QualityChecks} when there is ground truth. Unparseable outputs come first and are judged even when too few predictions
  * were read to judge the rest: they are usually why.
  */
 public final class Checks {
@@ -59,6 +59,7 @@ public final class Checks {
     classShares(window, baselineOrNull, k, out);
     drift(window, baselineOrNull, k, out);
     confidence(window, baselineOrNull, k, out);
+    out.addAll(QualityChecks.evaluate(window, baselineOrNull, k));
     return out;
   }
 
@@ -110,7 +111,7 @@ public final class Checks {
         continue;
       }
       Integer classIndex = null;
-      if (r.type() == ViolationType.CLASS_SHARE_EXCEEDED) {
+      if (r.type() == ViolationType.CLASS_SHARE_EXCEEDED || r.type() == ViolationType.CLASS_RECALL_DROP) {
         classIndex = indexByLabel.get(r.featureName());
       }
       out.add(new Violation(r.type(), r.featureName(), classIndex, r.value(), r.limit(),

@@ -24,6 +24,15 @@ public enum ViolationType {
    * errors, corrupt lines) is above {@code unusableShareMax}.
    */
   COMPLETENESS("completeness"),
+  /** Accuracy on the window's labelled predictions fell by more than {@code accuracyDropMax} from the baseline's. */
+  ACCURACY_DROP("accuracy_drop"),
+  /** A class's recall on labelled predictions fell by more than {@code classRecallDropMax} from the baseline's. */
+  CLASS_RECALL_DROP("class_recall_drop"),
+  /**
+   * The accuracy estimated without labels (mean calibrated top-1 confidence, NannyML's CBPE) is
+   * more than {@code estimatedAccuracyDropMax} below the baseline's accuracy.
+   */
+  ESTIMATED_ACCURACY_DROP("estimated_accuracy_drop"),
   /** Fewer usable predictions than {@code minRecords}: the window is not judged. */
   INSUFFICIENT_DATA("insufficient_data"),
   /**

@@ -118,7 +118,8 @@ public final class FlagCollector {
             case CLASS_SHARE_EXCEEDED -> sorted(byClass.get(v.classIndex()));
             case CLASS_DISTRIBUTION_DRIFT -> driftClassOrNull == null
                 ? sorted(leastConfident) : sorted(byClass.get(driftClassOrNull));
-            case LOW_CONFIDENCE, CONFIDENCE_DROP -> sorted(leastConfident);
+            case LOW_CONFIDENCE, CONFIDENCE_DROP, ACCURACY_DROP, ESTIMATED_ACCURACY_DROP -> sorted(leastConfident);
+            case CLASS_RECALL_DROP -> List.of();
             case COMPLETENESS -> sorted(unusable);
             case UNPARSEABLE_OUTPUTS -> sorted(unparseable);
             case INSUFFICIENT_DATA, INCOMPLETE_WINDOW -> List.of();

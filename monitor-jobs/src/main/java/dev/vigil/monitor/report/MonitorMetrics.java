@@ -19,6 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code vigil.monitor.confidence.mean{endpoint}}, {@code vigil.monitor.confidence.low.share{endpoint}}
  *   <li>{@code vigil.monitor.window.predictions{endpoint}}, {@code vigil.monitor.window.completeness{endpoint}}
  *   <li>{@code vigil.monitor.violations{endpoint,type}} violations of each type in the latest window
+ *   <li>{@code vigil.monitor.accuracy{endpoint}}, {@code vigil.monitor.accuracy.estimated{endpoint}},
+ *       {@code vigil.monitor.labels.coverage{endpoint}} ground truth of the latest window (NaN without)
+ *   <li>{@code vigil.monitor.labels.unused{endpoint,reason}} labels of the latest window not used, by reason
+ *       ({@code malformed_line}, {@code unknown_label}, {@code duplicate}, {@code unmatched_id}, {@code batched_record})
  *   <li>{@code vigil.monitor.runs{endpoint,outcome}} counter of runs (ok | failed)
  *   <li>{@code vigil.monitor.listener.failures{listener}} counter
  * </ul>
@@ -49,6 +53,15 @@ public final class MonitorMetrics {
     set("vigil.monitor.confidence.low.share", Tags.of("endpoint", e), low == null ? Double.NaN : low);
     set("vigil.monitor.window.predictions", Tags.of("endpoint", e), report.statistics().count());
     set("vigil.monitor.window.completeness", Tags.of("endpoint", e), report.completeness());
+    var g = report.statistics().groundTruth();
+    if (g != null) {
+      set("vigil.monitor.accuracy", Tags.of("endpoint", e), g.accuracy() == null ? Double.NaN : g.accuracy());
+      set("vigil.monitor.accuracy.estimated", Tags.of("endpoint", e),
+          g.estimatedAccuracy() == null ? Double.NaN : g.estimatedAccuracy());
+      set("vigil.monitor.labels.coverage", Tags.of("endpoint", e), g.coverage());
+      g.problems().forEach((reason, n) ->
+          set("vigil.monitor.labels.unused", Tags.of("endpoint", e, "reason", reason), n));
+    }
     for (ViolationType t : ViolationType.values()) {
       long n = report.violations().stream().filter(v -> v.type() == t).count();
       set("vigil.monitor.violations", Tags.of("endpoint", e, "type", t.code()), n);

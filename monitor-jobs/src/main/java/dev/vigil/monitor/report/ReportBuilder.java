@@ -9,6 +9,7 @@ import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
 import dev.vigil.monitor.flag.FlagCollector;
 import dev.vigil.monitor.flag.FlaggedSample;
+import dev.vigil.monitor.quality.QualityAccumulator;
 import dev.vigil.monitor.stats.StatisticsAccumulator;
 import dev.vigil.monitor.stats.WindowStatistics;
 import java.time.Instant;
@@ -26,7 +27,19 @@ public final class ReportBuilder {
       String endpoint, String variant, Instant windowStart, Instant windowEnd, Instant now,
       String source, String outputFormat, Labels labels, StatisticsAccumulator statistics,
       FlagCollector flags, WindowStatistics baselineOrNull, Constraints constraints) {
+    return build(endpoint, variant, windowStart, windowEnd, now, source, outputFormat, labels, statistics, null, flags,
+        baselineOrNull, constraints);
+  }
+
+  /** As above, with the window's ground-truth join and accuracy estimate ({@code qualityOrNull}). */
+  public static MonitorReport build(
+      String endpoint, String variant, Instant windowStart, Instant windowEnd, Instant now,
+      String source, String outputFormat, Labels labels, StatisticsAccumulator statistics,
+      QualityAccumulator qualityOrNull, FlagCollector flags, WindowStatistics baselineOrNull, Constraints constraints) {
     WindowStatistics w = statistics.snapshot(labels);
+    if (qualityOrNull != null) {
+      w = w.withGroundTruth(qualityOrNull.snapshot(labels, w.count()));
+    }
     List<CheckResult> checks = Checks.evaluate(w, baselineOrNull, constraints);
     List<Violation> violations = Checks.violations(checks, w, constraints);
     BaselineComparison cmp = baselineOrNull == null ? null : Checks.compare(w, baselineOrNull);

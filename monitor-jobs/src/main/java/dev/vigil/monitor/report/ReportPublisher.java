@@ -1,6 +1,7 @@
 package dev.vigil.monitor.report;
 
 import dev.vigil.monitor.chart.Charts;
+import dev.vigil.monitor.chart.QualityCharts;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -58,6 +59,9 @@ public final class ReportPublisher {
         put(dir + ReportKeys.CLASS_DISTRIBUTION_PNG, Charts.classDistribution(report), "image/png");
         put(dir + ReportKeys.CONFIDENCE_HISTOGRAM_PNG, Charts.confidenceHistogram(report), "image/png");
         put(dir + ReportKeys.CLASS_SHARE_HISTORY_PNG, Charts.classShareHistory(history), "image/png");
+        if (QualityCharts.hasConfusion(report)) {
+          put(dir + ReportKeys.CONFUSION_MATRIX_PNG, QualityCharts.confusionMatrix(report), "image/png");
+        }
       } catch (RuntimeException e) {
         throw new PublishException("cannot write the report to s3://" + bucket + "/" + dir + ": " + e.getMessage(), e);
       }

@@ -19,6 +19,8 @@ import java.util.Map;
  *     output.format: auto} names what it recognised, e.g. {@code predictions/class-index}); a
  *     mixed window lists several. Empty in statistics written before formats were counted.
  * @param unreadableOutputs why outputs could not be read, most frequent first, one example each
+ * @param groundTruth accuracy from labels and the estimate from calibrated confidence, or null
+ *     when neither labels nor a calibrated baseline exist
  */
 public record WindowStatistics(
     long count,
@@ -29,7 +31,22 @@ public record WindowStatistics(
     long unusableTotal,
     double completeness,
     Map<String, Long> outputFormats,
-    List<UnreadableOutput> unreadableOutputs) {
+    List<UnreadableOutput> unreadableOutputs,
+    dev.vigil.monitor.quality.GroundTruthStatistics groundTruth) {
+
+  /** Statistics without a ground-truth section. */
+  public WindowStatistics(long count, long records, List<ClassStatistics> classes, ConfidenceStatistics confidence,
+      Map<String, Long> unusable, long unusableTotal, double completeness, Map<String, Long> outputFormats,
+      List<UnreadableOutput> unreadableOutputs) {
+    this(count, records, classes, confidence, unusable, unusableTotal, completeness, outputFormats, unreadableOutputs,
+        null);
+  }
+
+  /** These statistics with {@code groundTruth} as their ground-truth section. */
+  public WindowStatistics withGroundTruth(dev.vigil.monitor.quality.GroundTruthStatistics groundTruth) {
+    return new WindowStatistics(count, records, classes, confidence, unusable, unusableTotal, completeness,
+        outputFormats, unreadableOutputs, groundTruth);
+  }
 
   public WindowStatistics {
     outputFormats = outputFormats == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputFormats));

@@ -43,7 +43,13 @@ public final class ReportAdapter {
     return new AlertContent(report.endpoint(), report.variant(), report.windowStart(), report.windowEnd(), lines,
         chart("class distribution", () -> Charts.classDistribution(report)),
         chart("confidence histogram", () -> Charts.confidenceHistogram(report)),
-        heatmaps, ReportJson.toJson(report), reportLocation, report.backfill());
+        heatmaps, ReportJson.toJson(report), reportLocation, report.backfill(),
+        sections(report));
+  }
+
+  private static List<dev.vigil.alerts.AlertSection> sections(MonitorReport report) {
+    dev.vigil.alerts.AlertSection quality = QualitySection.of(report);
+    return quality == null ? List.of() : List.of(quality);
   }
 
   /** One violation as a table line. Its dedup key is the check plus a stable subject. */
