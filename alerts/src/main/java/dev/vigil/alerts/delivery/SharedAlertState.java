@@ -10,8 +10,9 @@ import java.util.function.Function;
 /**
  * The alert state every monitor replica shares: the {@link DedupLedger} entries per endpoint and a
  * claim per message. {@link AlertDispatcher} decides and claims through it; its outbox still does
- * the sending. Implemented by {@link JdbcAlertState} (PostgreSQL, with
- * {@code monitor.jobStore: jdbc}).
+ * the sending. Two stores, chosen by the job store: {@link JdbcAlertState} (PostgreSQL, with
+ * {@code monitor.jobStore: jdbc}) and {@link S3AlertState} (the reports bucket, with conditional
+ * writes, otherwise).
  *
  * <p>Both keep the same invariants, stated in full on {@link JdbcAlertState}: an endpoint's ledger
  * is judged and written back atomically; an alert id claimed before sends nothing; a claim is its
@@ -20,7 +21,7 @@ import java.util.function.Function;
  *
  * <p>Thread confinement: every method runs on the dispatcher's alerts thread, which also closes it.
  */
-public sealed interface SharedAlertState extends AutoCloseable permits JdbcAlertState {
+public sealed interface SharedAlertState extends AutoCloseable permits JdbcAlertState, S3AlertState {
 
   /** A claim whose owner has not refreshed it for this long is taken over by another replica. */
   Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(2);
