@@ -100,9 +100,10 @@ public final class ReportPipeline implements AutoCloseable {
   /**
    * Alert state every replica shares (issue 13), so each judges cool-downs and resolved notices
    * alike: with the clustered job store, next to it in PostgreSQL; with the memory job store
-   * (replicas each run every window), in the reports bucket under {@code PREFIX/alert-state/},
-   * by S3 conditional writes. With {@code sinks.s3.enabled: false} (no S3 of ours) it stays in
-   * the outbox's {@code dedup.json}: one replica only.
+   * (replicas each run every window), in the bucket the reports go to, under
+   * {@code PREFIX/alert-state/}, by S3 conditional writes. The monitor always writes its reports
+   * there (also with {@code sinks.s3.enabled: false}, which only stops the capture sink), so there
+   * is always a bucket; the outbox's {@code dedup.json} is left to dispatchers built without one.
    */
   private static SharedAlertState sharedAlertState(VigilConfig config, S3Client s3) throws java.sql.SQLException {
     JobStoreConfig j = config.monitor().jobStore();
@@ -111,9 +112,6 @@ public final class ReportPipeline implements AutoCloseable {
           SharedAlertState.DEFAULT_CLAIM_LEASE);
     }
     S3SinkConfig bucket = config.sinks().s3();
-    if (!bucket.enabled()) {
-      return null;
-    }
     String prefix = bucket.prefix().isEmpty() ? ALERT_STATE_PREFIX : bucket.prefix() + "/" + ALERT_STATE_PREFIX;
     return S3AlertState.open(s3, bucket.bucket(), prefix, j.instanceId(), SharedAlertState.DEFAULT_CLAIM_LEASE);
   }
