@@ -1,6 +1,7 @@
 package dev.vigil.alerts.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -180,6 +182,25 @@ class S3AlertStateTest {
       assertThat(ledgerAlerts(ep)).hasSize(1);
     }
     assertThat(keys("claims/")).as("the loser deleted the claim it could not commit").hasSize(5);
+  }
+
+  @Test
+  void aLedgerThatKeepsChangingFailsTheDecisionInOneLineAndLeavesNoClaim() {
+    String ep = "s3-contended";
+    S3AlertState x = state("racer-x", SharedAlertState.DEFAULT_CLAIM_LEASE);
+    String ledgerKey = prefix + "/ledger/" + ep + ".json";
+    int[] renders = {0};
+    // Another replica writes the ledger between every read and conditional write of this one.
+    assertThatThrownBy(() -> x.decide(Replicas.violating(ep, 0), clock.instant(), Duration.ofHours(6), 0.1, alert -> {
+      renders[0]++;
+      s3.putObject(b -> b.bucket(stack.s3Bucket()).key(ledgerKey),
+          RequestBody.fromString("{\"entries\":[],\"alerts\":{\"other-" + renders[0] + "\":1}}"));
+      return render(alert);
+    })).isInstanceOf(SharedAlertState.StateException.class)
+        .hasMessageContaining("changed under each of " + S3AlertState.MAX_ATTEMPTS + " conditional writes")
+        .hasMessageNotContaining("\n");
+    assertThat(renders[0]).isEqualTo(S3AlertState.MAX_ATTEMPTS);
+    assertThat(keys("claims/")).as("the claim of a decision that never committed is deleted").isEmpty();
   }
 
   /** Two states decide at once (released by one latch); their outcomes. */
