@@ -2,7 +2,7 @@ package dev.vigil.alerts;
 
 import dev.vigil.alerts.delivery.AlertDispatcher;
 import dev.vigil.alerts.delivery.Channel;
-import dev.vigil.alerts.delivery.JdbcAlertState;
+import dev.vigil.alerts.delivery.SharedAlertState;
 import dev.vigil.alerts.email.EmailChannel;
 import dev.vigil.alerts.email.Recipients;
 import dev.vigil.alerts.email.SmtpSettings;
@@ -42,7 +42,7 @@ public final class Alerts {
    * dispatcher then owns and closes it.
    */
   public static AlertDispatcher dispatcher(AlertsConfig config, MeterRegistry registry, ReportPublisher publisher,
-      JdbcAlertState sharedOrNull) throws IOException {
+      SharedAlertState sharedOrNull) throws IOException {
     AlertDispatcher.Builder b = AlertDispatcher.builder()
         .outbox(config.outbox())
         .coolDown(config.coolDown())

@@ -121,6 +121,10 @@ class MonitorAlertPipelineTest {
   }
 
   private Path config() throws Exception {
+    return config(dir.resolve("outbox"));
+  }
+
+  private Path config(Path outbox) throws Exception {
     return Files.writeString(dir.resolve("vigil.yaml"), """
         endpoints:
           - name: signs
@@ -143,7 +147,7 @@ class MonitorAlertPipelineTest {
           recipients: [ml-oncall@example.com]
           outbox: %s
         """.formatted(stack.kafkaBootstrapServers(), stack.s3Bucket(), stack.s3Endpoint(), stack.s3AccessKey(),
-        stack.s3SecretKey(), model, stack.smtpPort(), dir.resolve("outbox")));
+        stack.s3SecretKey(), model, stack.smtpPort(), outbox));
   }
 
   private int run(String... args) {
@@ -184,6 +188,16 @@ class MonitorAlertPipelineTest {
     try (Stream<Path> files = Files.walk(reports)) {
       assertThat(files.anyMatch(p -> p.getFileName().toString().equals("report.html"))).isTrue();
     }
+
+    // Memory job store: the alert state is shared in the bucket, not in the outbox's dedup.json,
+    // so a second replica (its own outbox) judging the same window sends nothing.
+    assertThat(s3.getObjectAsBytes(b -> b.bucket(stack.s3Bucket()).key("capture/alert-state/ledger/signs.json"))
+        .asUtf8String()).contains("\"endpoint\":\"signs\"");
+    assertThat(dir.resolve("outbox").resolve("dedup.json")).doesNotExist();
+    int again = run("run-once", "--config", config(dir.resolve("outbox-replica-b")).toString(), "--endpoint", "signs",
+        "--window", "2026-11-22T10:00:00Z/PT1H", "--reports-dir", dir.resolve("reports-b").toString());
+    assertThat(again).as(err.toString()).isZero();
+    assertThat(stack.receivedMessages()).as("one e-mail per incident, whichever replica judges").hasSize(1);
   }
 
   private static void collectAttachments(Part part, List<byte[]> pngs) throws Exception {

@@ -4,8 +4,11 @@ import dev.vigil.alerts.Alerts;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.delivery.AlertDispatcher;
 import dev.vigil.alerts.delivery.JdbcAlertState;
+import dev.vigil.alerts.delivery.S3AlertState;
+import dev.vigil.alerts.delivery.SharedAlertState;
 import dev.vigil.config.JobStoreConfig;
 import dev.vigil.config.JobStoreType;
+import dev.vigil.config.S3SinkConfig;
 import dev.vigil.pipeline.alert.AlertingReportListener;
 import dev.vigil.pipeline.alert.SaliencyAdapter;
 import dev.vigil.alerts.report.ReportPublisher;
@@ -37,6 +40,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class ReportPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReportPipeline.class);
+
+  /** Where, under the reports bucket's prefix, the memory job store's replicas share alert state. */
+  public static final String ALERT_STATE_PREFIX = "alert-state";
 
   private final S3Client s3;
   private final CaptureFetcher fetcher;
@@ -82,7 +88,7 @@ public final class ReportPipeline implements AutoCloseable {
       replay = new ReportReplay(config, s3, fetcher, reportsDir, clock);
       opened.add(replay);
       dispatcher = Alerts.dispatcher(config.alerts(), registry, new ReportPublisher(reportsDir, s3),
-          sharedAlertState(config));
+          sharedAlertState(config, s3));
     } catch (Exception | Error e) {
       closeAll(opened);
       throw e;
@@ -92,16 +98,22 @@ public final class ReportPipeline implements AutoCloseable {
   }
 
   /**
-   * With the clustered job store, alert state lives next to it in PostgreSQL, so every replica
-   * judges cool-downs and resolved notices alike (issue 13); one replica keeps it in its outbox.
+   * Alert state every replica shares (issue 13), so each judges cool-downs and resolved notices
+   * alike: with the clustered job store, next to it in PostgreSQL; with the memory job store
+   * (replicas each run every window), in the bucket the reports go to, under
+   * {@code PREFIX/alert-state/}, by S3 conditional writes. The monitor always writes its reports
+   * there (also with {@code sinks.s3.enabled: false}, which only stops the capture sink), so there
+   * is always a bucket; the outbox's {@code dedup.json} is left to dispatchers built without one.
    */
-  private static JdbcAlertState sharedAlertState(VigilConfig config) throws java.sql.SQLException {
+  private static SharedAlertState sharedAlertState(VigilConfig config, S3Client s3) throws java.sql.SQLException {
     JobStoreConfig j = config.monitor().jobStore();
-    if (j.type() != JobStoreType.JDBC) {
-      return null;
+    if (j.type() == JobStoreType.JDBC) {
+      return JdbcAlertState.open(j.jdbcUrl(), j.user(), j.password().reveal(), j.instanceId(),
+          SharedAlertState.DEFAULT_CLAIM_LEASE);
     }
-    return JdbcAlertState.open(j.jdbcUrl(), j.user(), j.password().reveal(), j.instanceId(),
-        JdbcAlertState.DEFAULT_CLAIM_LEASE);
+    S3SinkConfig bucket = config.sinks().s3();
+    String prefix = bucket.prefix().isEmpty() ? ALERT_STATE_PREFIX : bucket.prefix() + "/" + ALERT_STATE_PREFIX;
+    return S3AlertState.open(s3, bucket.bucket(), prefix, j.instanceId(), SharedAlertState.DEFAULT_CLAIM_LEASE);
   }
 
   /** The listener to hand to {@link MonitorRuntime}. */

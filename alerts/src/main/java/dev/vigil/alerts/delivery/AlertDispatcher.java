@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -48,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * too: a new dispatcher over the same directory carries on where the old one stopped.
  *
  * <h2>Replicas</h2>
- * With a {@link JdbcAlertState} ({@link Builder#sharedState}), the dedup decision is taken against
- * the state all replicas share, and each message is claimed there, with its payload, in the same
- * transaction; the local outbox still does the sending and retrying. Before each attempt the
+ * With a {@link SharedAlertState} ({@link Builder#sharedState}: PostgreSQL or S3), the dedup
+ * decision is taken against the state all replicas share, and each message is claimed there, with
+ * its payload, atomically with it; the local outbox still does the sending and retrying. Before each attempt the
  * dispatcher checks the claim is still its own; every {@code lease / 4} it refreshes the claims
  * waiting in its outbox and takes over those another replica left unrefreshed for a lease (it
  * died between claim and send). Delivery is at least once with a stable Message-ID: see
@@ -101,7 +100,7 @@ public final class AlertDispatcher implements AutoCloseable {
   private final ReportPublisher publisher; // nullable
   private final Outbox outbox; // alerts thread (pendingCount excepted)
   private final DedupLedger ledger; // alerts thread
-  private final JdbcAlertState shared; // nullable; alerts thread
+  private final SharedAlertState shared; // nullable; alerts thread
   private final Duration coolDown;
   private final double worseMargin;
   private final long sharedPassMillis;
@@ -289,12 +288,12 @@ public final class AlertDispatcher implements AutoCloseable {
     Instant now = clock.instant();
     try {
       shared.heartbeat(now, outbox.pendingIds());
-      for (JdbcAlertState.Claim claim : shared.takeOverStale(now)) {
+      for (SharedAlertState.Claim claim : shared.takeOverStale(now)) {
         if (!outbox.known(claim.entryId())) {
           outbox.add(claim.entryId(), claim.alertId(), claim.channel(), claim.payload(), now);
         }
       }
-    } catch (SQLException e) {
+    } catch (SharedAlertState.StateException e) {
       stateFailure("heartbeat");
       log.warn("Shared alert state unreachable ({}); claims are refreshed again in {} ms", e.getMessage(),
           sharedPassMillis);
@@ -374,10 +373,10 @@ public final class AlertDispatcher implements AutoCloseable {
 
   /** As {@link #handle(AlertContent)}, decided and claimed in the state the replicas share. */
   private void handleShared(AlertContent content, Instant now) {
-    JdbcAlertState.Decided decided;
+    SharedAlertState.Decided decided;
     try {
       decided = shared.decide(content, now, coolDown, worseMargin, this::renderAll);
-    } catch (SQLException e) {
+    } catch (SharedAlertState.StateException e) {
       stateFailure("decide");
       log.error("Shared alert state unreachable ({}); endpoint {} window {}..{} is not alerted, the next window"
           + " re-raises what persists", e.getMessage(), content.endpoint(), content.windowStart(), content.windowEnd());
@@ -401,7 +400,7 @@ public final class AlertDispatcher implements AutoCloseable {
       }
       default -> throw new IllegalStateException("unknown outcome " + decided.outcome());
     }
-    for (JdbcAlertState.Claim claim : decided.claims()) {
+    for (SharedAlertState.Claim claim : decided.claims()) {
       if (outbox.known(claim.entryId())) {
         continue;
       }
@@ -512,21 +511,21 @@ public final class AlertDispatcher implements AutoCloseable {
 
   /** False (and the entry finished locally) when another replica sent it or took it over. */
   private boolean stillMine(Outbox.Entry entry) throws IOException {
-    JdbcAlertState.Ownership ownership;
+    SharedAlertState.Ownership ownership;
     try {
       ownership = shared.ownership(entry.id());
-    } catch (SQLException e) {
+    } catch (SharedAlertState.StateException e) {
       stateFailure("ownership");
       log.warn("Shared alert state unreachable ({}); sending alert {} anyway (at least once)", e.getMessage(),
           entry.alertId());
       return true;
     }
-    if (ownership == JdbcAlertState.Ownership.MINE) {
+    if (ownership == SharedAlertState.Ownership.MINE) {
       return true;
     }
     outbox.markAccepted(entry, clock.instant(), "handled by another replica: " + ownership);
     log.info("Alert {} for {} is {} by another replica; dropped from this outbox", entry.alertId(), entry.channel(),
-        ownership == JdbcAlertState.Ownership.SENT ? "sent" : "taken over");
+        ownership == SharedAlertState.Ownership.SENT ? "sent" : "taken over");
     return false;
   }
 
@@ -536,7 +535,7 @@ public final class AlertDispatcher implements AutoCloseable {
     }
     try {
       shared.markSent(entry.id(), now);
-    } catch (SQLException e) {
+    } catch (SharedAlertState.StateException e) {
       stateFailure("mark_sent");
       log.warn("Could not record alert {} as sent in the shared state ({}); another replica may send it once more"
           + " after the lease, with the same Message-ID", entry.alertId(), e.getMessage());
@@ -596,8 +595,8 @@ public final class AlertDispatcher implements AutoCloseable {
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private ReportPublisher publisher;
     private MeterRegistry registry;
-    private JdbcAlertState shared;
-    private Duration claimLease = JdbcAlertState.DEFAULT_CLAIM_LEASE;
+    private SharedAlertState shared;
+    private Duration claimLease = SharedAlertState.DEFAULT_CLAIM_LEASE;
 
     private Builder() {}
 
@@ -672,7 +671,7 @@ public final class AlertDispatcher implements AutoCloseable {
      * Decide and claim alerts in the state all monitor replicas share (the dispatcher closes it);
      * without it, the cool-down and resolved state live in this outbox's {@code dedup.json}.
      */
-    public Builder sharedState(JdbcAlertState state) {
+    public Builder sharedState(SharedAlertState state) {
       this.shared = require(state, "sharedState");
       return this;
     }

@@ -56,16 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p>Thread confinement: every method runs on the dispatcher's alerts thread; the one connection
  * is reopened after any SQL failure.
  */
-public final class JdbcAlertState implements AutoCloseable {
+public final class JdbcAlertState implements SharedAlertState {
   private static final Logger log = LoggerFactory.getLogger(JdbcAlertState.class);
 
-  /** A claim whose owner has not refreshed it for this long is taken over by another replica. */
-  public static final Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(2);
-  /**
-   * Sent claims are deleted after this: a window judged again later than that (a manual
-   * {@code run-once} of an old window) may alert again.
-   */
-  static final Duration CLAIM_RETENTION = Duration.ofDays(30);
   /** Namespace of the per-endpoint advisory locks (high 16 bits), apart from Quartz's schema lock. */
   private static final long LOCK_NAMESPACE = 0x5641L << 48; // "VA"
   private static final long SCHEMA_LOCK = LOCK_NAMESPACE | 0xFFFF_FFFFL;
@@ -127,15 +120,10 @@ public final class JdbcAlertState implements AutoCloseable {
   }
 
   /** This replica's name in {@code claimed_by}. */
+  @Override
   public String instance() {
     return instance;
   }
-
-  /** What one window's content came to, decided against the shared ledger. */
-  record Decided(DedupLedger.Outcome outcome, Alert alert, List<Claim> claims) {}
-
-  /** One message to deliver: its outbox entry id, the alert and channel, the rendered payload. */
-  record Claim(String entryId, String alertId, String channel, byte[] payload) {}
 
   /**
    * Decides on {@code content} against the shared ledger and, when it is news, claims its
@@ -146,10 +134,11 @@ public final class JdbcAlertState implements AutoCloseable {
    * @return the outcome; {@link DedupLedger.Outcome#NOTHING} also when this alert was claimed
    *     before (the window was judged already, by this replica or another)
    */
-  Decided decide(AlertContent content, Instant now, Duration coolDown, double worseMargin,
-      Function<Alert, Map<String, byte[]>> render) throws SQLException {
-    Connection c = connection();
+  @Override
+  public Decided decide(AlertContent content, Instant now, Duration coolDown, double worseMargin,
+      Function<Alert, Map<String, byte[]>> render) throws StateException {
     try {
+      Connection c = connection();
       String endpoint = content.endpoint();
       try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
         lock.setLong(1, LOCK_NAMESPACE | (endpoint.hashCode() & 0xFFFF_FFFFL));
@@ -183,7 +172,7 @@ public final class JdbcAlertState implements AutoCloseable {
     } catch (SQLException | IOException | RuntimeException e) {
       broken();
       if (e instanceof SQLException sql) {
-        throw sql;
+        throw unreachable(sql);
       }
       if (e instanceof IOException io) {
         throw new UncheckedIOException(io);
@@ -192,24 +181,14 @@ public final class JdbcAlertState implements AutoCloseable {
     }
   }
 
-  /** Who, if anyone else, is responsible for a message now. */
-  enum Ownership {
-    /** This replica holds the claim (or there is none: a message from before shared state). */
-    MINE,
-    /** Sent already, by this replica or another. */
-    SENT,
-    /** Taken over by another replica after this one's lease ran out. */
-    TAKEN_OVER
-  }
-
   /** Whether this replica should still send the message {@code entryId}. */
-  Ownership ownership(String entryId) throws SQLException {
-    Connection c = connection();
-    try (PreparedStatement ps = c.prepareStatement(
+  @Override
+  public Ownership ownership(String entryId) throws StateException {
+    try (PreparedStatement ps = connection().prepareStatement(
         "SELECT claimed_by, sent_at FROM vigil_alert_claims WHERE entry_id = ?")) {
       ps.setString(1, entryId);
       try (ResultSet rs = ps.executeQuery()) {
-        c.commit();
+        connection.commit();
         if (!rs.next()) {
           return Ownership.MINE;
         }
@@ -221,7 +200,7 @@ public final class JdbcAlertState implements AutoCloseable {
       }
     } catch (SQLException e) {
       broken();
-      throw e;
+      throw unreachable(e);
     }
   }
 
@@ -229,7 +208,8 @@ public final class JdbcAlertState implements AutoCloseable {
    * Records that a server accepted (or refused for good) the message: nobody sends it again. The
    * payload is dropped (an e-mail with heatmaps is megabytes); the row stays as the claim.
    */
-  void markSent(String entryId, Instant now) throws SQLException {
+  @Override
+  public void markSent(String entryId, Instant now) throws StateException {
     update("UPDATE vigil_alert_claims SET sent_at = ?, sent_by = ?, payload = ''::bytea WHERE entry_id = ?"
         + " AND sent_at IS NULL", now.toEpochMilli(), instance, entryId);
   }
@@ -238,11 +218,20 @@ public final class JdbcAlertState implements AutoCloseable {
    * Refreshes this replica's unsent claims that wait in its outbox ({@code pendingIds}), so nobody
    * takes them over while it is alive; a claim it holds but lost locally is left to expire.
    */
-  void heartbeat(Instant now, List<String> pendingIds) throws SQLException {
+  @Override
+  public void heartbeat(Instant now, List<String> pendingIds) throws StateException {
     if (pendingIds.isEmpty()) {
       return;
     }
-    Connection c = connection();
+    try {
+      heartbeat(connection(), now, pendingIds);
+    } catch (SQLException e) {
+      broken();
+      throw unreachable(e);
+    }
+  }
+
+  private void heartbeat(Connection c, Instant now, List<String> pendingIds) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE vigil_alert_claims SET claimed_at = ?"
         + " WHERE claimed_by = ? AND sent_at IS NULL AND entry_id = ANY (?)")) {
       ps.setLong(1, now.toEpochMilli());
@@ -250,9 +239,6 @@ public final class JdbcAlertState implements AutoCloseable {
       ps.setArray(3, c.createArrayOf("text", pendingIds.toArray()));
       ps.executeUpdate();
       c.commit();
-    } catch (SQLException e) {
-      broken();
-      throw e;
     }
   }
 
@@ -262,10 +248,11 @@ public final class JdbcAlertState implements AutoCloseable {
    * its owner and {@code claimed_at}, so two replicas never both win it. Also deletes sent claims
    * older than {@link #CLAIM_RETENTION}.
    */
-  List<Claim> takeOverStale(Instant now) throws SQLException {
-    Connection c = connection();
+  @Override
+  public List<Claim> takeOverStale(Instant now) throws StateException {
     List<Claim> taken = new ArrayList<>();
     try {
+      Connection c = connection();
       try (PreparedStatement prune = c.prepareStatement(
           "DELETE FROM vigil_alert_claims WHERE sent_at IS NOT NULL AND sent_at < ?")) {
         prune.setLong(1, now.minus(CLAIM_RETENTION).toEpochMilli());
@@ -303,7 +290,7 @@ public final class JdbcAlertState implements AutoCloseable {
       return taken;
     } catch (SQLException e) {
       broken();
-      throw e;
+      throw unreachable(e);
     }
   }
 
@@ -374,20 +361,23 @@ public final class JdbcAlertState implements AutoCloseable {
     }
   }
 
-  private void update(String sql, long time, String text, String... more) throws SQLException {
-    Connection c = connection();
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+  private void update(String sql, long time, String text, String... more) throws StateException {
+    try (PreparedStatement ps = connection().prepareStatement(sql)) {
       ps.setLong(1, time);
       ps.setString(2, text);
       for (int i = 0; i < more.length; i++) {
         ps.setString(3 + i, more[i]);
       }
       ps.executeUpdate();
-      c.commit();
+      connection.commit();
     } catch (SQLException e) {
       broken();
-      throw e;
+      throw unreachable(e);
     }
+  }
+
+  private StateException unreachable(SQLException e) {
+    return new StateException("PostgreSQL at " + jdbcUrl + ": " + e.getMessage(), e);
   }
 
   private Connection connection() throws SQLException {

@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.alerts.AlertContent;
-import dev.vigil.alerts.Fixtures;
 import dev.vigil.alerts.MailServer;
 import dev.vigil.alerts.MutableClock;
-import dev.vigil.alerts.email.EmailChannel;
-import dev.vigil.alerts.email.Recipients;
-import dev.vigil.alerts.email.SmtpSettings;
 import dev.vigil.stack.EmbeddedStack;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,9 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,51 +69,21 @@ class SharedAlertStateTest {
   private AlertDispatcher replica(String name, int smtpPort, Duration lease) throws Exception {
     JdbcAlertState state = JdbcAlertState.open(stack.postgresJdbcUrl(), stack.postgresUser(), stack.postgresPassword(),
         name, lease);
-    AlertDispatcher d = AlertDispatcher.builder()
-        .outbox(dir.resolve(name))
-        .clock(clock)
-        .pollInterval(Duration.ofMillis(20))
-        .backoff(Duration.ofMinutes(5), Duration.ofMinutes(10))
-        .meterRegistry(new SimpleMeterRegistry())
-        .sharedState(state)
-        .claimLease(lease)
-        .channel(EmailChannel.create(new SmtpSettings("127.0.0.1", smtpPort, SmtpSettings.Tls.NONE, null, null,
-            Duration.ofSeconds(5)), "vigil@vigil.example", Recipients.of(MailServer.USER), 10_000_000))
-        .build();
+    AlertDispatcher d = Replicas.replica(dir, name, clock, state, smtpPort, lease);
     open.add(d);
     return d;
   }
 
-  /** Every message received for an endpoint (duplicates included), Message-ID to subject, in order. */
   private static List<String> received(String endpoint) throws Exception {
-    List<String> out = new ArrayList<>();
-    for (MimeMessage m : mail.received()) {
-      String[] h = m.getHeader("X-Vigil-Endpoint");
-      if (h != null && h[0].equals(endpoint)) {
-        out.add(m.getSubject());
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, String> messageIds(String endpoint) throws Exception {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (MimeMessage m : mail.received()) {
-      String[] h = m.getHeader("X-Vigil-Endpoint");
-      if (h != null && h[0].equals(endpoint)) {
-        out.merge(m.getMessageID(), m.getSubject(), (a, b) -> a + " | DUPLICATE " + b);
-      }
-    }
-    return out;
+    return Replicas.received(mail, endpoint);
   }
 
   private static AlertContent violating(String endpoint, int hour) {
-    return Fixtures.content(endpoint, Fixtures.WINDOW_START.plus(Duration.ofHours(hour)),
-        List.of(Fixtures.stopShare(0.9)), 0, "Stop");
+    return Replicas.violating(endpoint, hour);
   }
 
   private static AlertContent clean(String endpoint, int hour) {
-    return Fixtures.clean(endpoint, Fixtures.WINDOW_START.plus(Duration.ofHours(hour)));
+    return Replicas.clean(endpoint, hour);
   }
 
   @Test
@@ -166,7 +128,7 @@ class SharedAlertStateTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> received(ep).size() == 1);
     await().atMost(Duration.ofSeconds(10)).until(() -> "replica-b".equals(claim(ep)[1]));
     assertThat(claim(ep)[0]).as("claimed_by").isEqualTo("replica-b");
-    assertThat(messageIds(ep)).hasSize(1).allSatisfy((id, subject) -> assertThat(subject).doesNotContain("DUPLICATE"));
+    assertThat(Replicas.messageIds(mail, ep)).hasSize(1).allSatisfy((id, subject) -> assertThat(subject).doesNotContain("DUPLICATE"));
     assertThat(b.pendingCount()).isZero();
   }
 

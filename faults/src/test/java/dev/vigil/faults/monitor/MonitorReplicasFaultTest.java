@@ -130,6 +130,45 @@ class MonitorReplicasFaultTest {
     assertThat(resolved).as("resolved e-mails for the incident").hasSize(1);
   }
 
+  @Test
+  void twoMemoryStoreReplicasJudgingEveryWindowSendOneAlertAndOneResolvedNotice() throws Exception {
+    // No database: each replica runs every window at the same instant, so they race on the alert
+    // state in S3 (conditional writes) for every one of them.
+    String endpoint = "signs-memory";
+    CaptureFeeder feeder = feeder(endpoint, Mode.VIOLATING);
+    ChildJvm[] replicas = {monitor("mem-a", endpoint, null), monitor("mem-b", endpoint, null)};
+    awaitStarted(replicas);
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .until(() -> !mails(endpoint, false).isEmpty() && violating(MonitorRuns.of(endpoint, replicas)) >= 6);
+    feeder.mode(Mode.CLEAN);
+    Instant cleanFrom = Instant.now().plusSeconds(1);
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+        MonitorRuns.of(endpoint, replicas).stream().anyMatch(r -> r.violations() == 0 && r.start().isAfter(cleanFrom))
+            && !mails(endpoint, true).isEmpty());
+    Thread.sleep(3000); // a second alert or notice would go out right behind
+    for (ChildJvm r : replicas) {
+      r.stop(Duration.ofSeconds(30));
+    }
+
+    List<Run> runs = MonitorRuns.of(endpoint, replicas);
+    List<String> alerts = mails(endpoint, false);
+    List<String> resolved = mails(endpoint, true);
+    Map<String, Integer> byReplica = MonitorRuns.perReplica(runs);
+    FaultFigures.of("monitor-two-memory-replicas-incident")
+        .put("windows", MonitorRuns.perWindow(runs).size())
+        .put("reports", runs.size())
+        .put("violating_windows", violating(runs))
+        .put("alerts_sent", alerts.size())
+        .put("resolved_sent", resolved.size())
+        .put("reports_replica_a", byReplica.getOrDefault("mem-a", 0))
+        .put("reports_replica_b", byReplica.getOrDefault("mem-b", 0))
+        .print();
+    assertThat(byReplica.getOrDefault("mem-a", 0)).as("replica a judged windows").isPositive();
+    assertThat(byReplica.getOrDefault("mem-b", 0)).as("replica b judged windows").isPositive();
+    assertThat(alerts).as("alert e-mails for the incident").hasSize(1);
+    assertThat(resolved).as("resolved e-mails for the incident").hasSize(1);
+  }
+
   /** Whether {@code replica} logged claiming a message of {@code kind} (ALERT or RESOLVED) for the endpoint. */
   private static boolean claimedBy(ChildJvm replica, String endpoint, String kind) throws Exception {
     String needle = "(" + kind + ", endpoint " + endpoint + ") claimed by";
@@ -248,7 +287,12 @@ class MonitorReplicasFaultTest {
     return stack.postgresJdbcUrl().substring(0, stack.postgresJdbcUrl().lastIndexOf('/') + 1) + name;
   }
 
+  /** A monitor process; {@code jdbcUrl} null for the memory job store (alert state in S3). */
   private ChildJvm monitor(String name, String endpoint, String jdbcUrl) throws Exception {
+    String jobStore = jdbcUrl == null
+        ? "{type: memory, instanceId: %s}".formatted(name)
+        : "{type: jdbc, jdbcUrl: \"%s\", user: %s, password: %s, instanceId: %s, clusterCheckin: 1s}".formatted(
+            jdbcUrl, stack.postgresUser(), stack.postgresPassword(), name);
     Path work = dir.resolve(name);
     Files.createDirectories(work);
     Path config = Files.writeString(work.resolve("vigil.yaml"), """
@@ -266,7 +310,7 @@ class MonitorReplicasFaultTest {
           window: {start: -PT7S, end: -PT2S}
           minRecords: 5
           admin: {host: 127.0.0.1, port: 0}
-          jobStore: {type: jdbc, jdbcUrl: "%s", user: %s, password: %s, instanceId: %s, clusterCheckin: 1s}
+          jobStore: %s
           backfill: {maxWindows: 12}
         alerts:
           smtp: {host: 127.0.0.1, port: %d}
@@ -274,7 +318,7 @@ class MonitorReplicasFaultTest {
           recipients: [oncall@vigil.example]
           outbox: %s
         """.formatted(endpoint, stack.s3Bucket(), CaptureFeeder.PREFIX, stack.s3Endpoint(), stack.s3AccessKey(),
-        stack.s3SecretKey(), CRON, jdbcUrl, stack.postgresUser(), stack.postgresPassword(), name, stack.smtpPort(),
+        stack.s3SecretKey(), CRON, jobStore, stack.smtpPort(),
         work.resolve("outbox")));
     ChildJvm child = ChildJvm.start(name, ChildJvm.VIGIL_JAR, work,
         List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true"), Map.of(),
