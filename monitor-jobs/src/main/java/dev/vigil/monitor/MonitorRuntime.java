@@ -17,6 +17,8 @@ import dev.vigil.monitor.output.OutputSpec;
 import dev.vigil.monitor.report.MonitorMetrics;
 import dev.vigil.monitor.report.ReportListener;
 import dev.vigil.monitor.report.ReportPublisher;
+import dev.vigil.monitor.signals.ModelProbe;
+import dev.vigil.monitor.signals.ModelSignals;
 import dev.vigil.monitor.window.KafkaWindowSource;
 import dev.vigil.monitor.window.S3WindowSource;
 import dev.vigil.monitor.window.WindowSource;
@@ -57,6 +59,7 @@ public final class MonitorRuntime implements AutoCloseable {
   private final BaselineStore baselines;
   private final Clock clock;
   private final boolean publish;
+  private final ModelProbe probe; // null: no model-side signals
 
   /**
    * @param metricsOrNull gauges, or null
@@ -64,6 +67,18 @@ public final class MonitorRuntime implements AutoCloseable {
    */
   public MonitorRuntime(VigilConfig config, MonitorMetrics metricsOrNull, List<ReportListener> listeners,
       boolean publish, Clock clock) {
+    this(config, metricsOrNull, listeners, publish, clock, null);
+  }
+
+  /**
+   * As the plain runtime; with {@code probeOrNull} and {@code saliency.signals.enabled}, windows
+   * and baselines get the model-side signals (input drift, adversarial screening).
+   *
+   * @param probeOrNull the model (pipeline's {@code ReportPipeline.probe()}), not closed here
+   */
+  public MonitorRuntime(VigilConfig config, MonitorMetrics metricsOrNull, List<ReportListener> listeners,
+      boolean publish, Clock clock, ModelProbe probeOrNull) {
+    this.probe = config.saliency().signals().enabled() ? probeOrNull : null;
     this.config = config;
     this.metrics = metricsOrNull;
     this.listeners = List.copyOf(listeners);
@@ -125,8 +140,10 @@ public final class MonitorRuntime implements AutoCloseable {
     ReportPublisher publisher = publish
         ? new ReportPublisher(s3, config.sinks().s3().bucket(), config.sinks().s3().prefix(), reportProducer, m.reportsTopic())
         : null;
+    ModelSignals signals = probe == null ? null
+        : new ModelSignals(probe, config.saliency().signals(), baseline == null ? null : baseline.signals());
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), source(e), constraints(m), baseline,
-        m.flaggedSamplesPerViolation(), publisher, metrics, listeners, clock);
+        m.flaggedSamplesPerViolation(), publisher, metrics, listeners, clock, signals);
   }
 
   /**
@@ -137,7 +154,8 @@ public final class MonitorRuntime implements AutoCloseable {
     EndpointConfig e = endpoint(endpointName);
     MonitorConfig m = config.monitor();
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), sourceOrNull == null ? source(e) : sourceOrNull,
-        constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock);
+        constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock,
+        probe == null ? null : new ModelSignals(probe, config.saliency().signals(), null));
   }
 
   /** The codec shared by this runtime's readers. */

@@ -10,6 +10,7 @@ import dev.vigil.monitor.report.PublishException;
 import dev.vigil.monitor.report.ReportBuilder;
 import dev.vigil.monitor.report.ReportListener;
 import dev.vigil.monitor.report.ReportPublisher;
+import dev.vigil.monitor.signals.ModelSignals;
 import dev.vigil.monitor.window.Window;
 import dev.vigil.monitor.window.WindowReadException;
 import dev.vigil.monitor.window.WindowSource;
@@ -46,6 +47,7 @@ public final class WindowMonitor {
   private final MonitorMetrics metrics;
   private final List<ReportListener> listeners;
   private final Clock clock;
+  private final ModelSignals signals; // null: no model-side signals
   private final Deque<MonitorReport> history = new ArrayDeque<>(); // guarded by this
 
   /**
@@ -57,6 +59,20 @@ public final class WindowMonitor {
       String endpoint, String variant, OutputSpec output, WindowSource source, Constraints constraints,
       Baseline baselineOrNull, int flaggedPerViolation, ReportPublisher publisherOrNull,
       MonitorMetrics metricsOrNull, List<ReportListener> listeners, Clock clock) {
+    this(endpoint, variant, output, source, constraints, baselineOrNull, flaggedPerViolation, publisherOrNull,
+        metricsOrNull, listeners, clock, null);
+  }
+
+  /**
+   * As the plain monitor, with model-side signals.
+   *
+   * @param signalsOrNull input drift and adversarial screening through the model, or null
+   */
+  public WindowMonitor(
+      String endpoint, String variant, OutputSpec output, WindowSource source, Constraints constraints,
+      Baseline baselineOrNull, int flaggedPerViolation, ReportPublisher publisherOrNull,
+      MonitorMetrics metricsOrNull, List<ReportListener> listeners, Clock clock, ModelSignals signalsOrNull) {
+    this.signals = signalsOrNull;
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.variant = variant;
     this.output = Objects.requireNonNull(output, "output");
@@ -81,16 +97,35 @@ public final class WindowMonitor {
 
   /** As {@link #analyze(Window)}, counting records read into {@code progressOrNull} as they stream by. */
   public MonitorReport analyze(Window window, LongAdder progressOrNull) throws WindowReadException {
+    WindowScan all = scan(window, progressOrNull);
+    MonitorReport report = ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(),
+        source.name(), output.format().configName(), output.labels(), all.statistics(), all.flags(),
+        baseline == null ? null : baseline.statistics(), constraints);
+    return signals == null ? report : signals.apply(report, all.sampledInputs());
+  }
+
+  /**
+   * Reads a window as a baseline: its statistics, {@code constraints}, and with model-side signals
+   * the embeddings of a sample of its inputs and the calibrated screening threshold.
+   */
+  public Baseline baseline(Window window, LongAdder progressOrNull, Constraints limits) throws WindowReadException {
+    WindowScan all = scan(window, progressOrNull);
+    MonitorReport report = ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(),
+        source.name(), output.format().configName(), output.labels(), all.statistics(), all.flags(), null, limits);
+    return new Baseline(report.statistics(), limits,
+        signals == null ? null : signals.baseline(all.sampledInputs()));
+  }
+
+  private WindowScan scan(Window window, LongAdder progressOrNull) throws WindowReadException {
     OutputParser parser = new OutputParser(output);
     List<WindowScan> scans = source.read(window,
-        () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation, progressOrNull));
+        () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation, progressOrNull,
+            signals == null ? null : signals.sampler()));
     WindowScan all = scans.get(0);
     for (int i = 1; i < scans.size(); i++) {
       all.merge(scans.get(i));
     }
-    return ReportBuilder.build(endpoint, variant, window.start(), window.end(), clock.instant(), source.name(),
-        output.format().configName(), output.labels(), all.statistics(), all.flags(),
-        baseline == null ? null : baseline.statistics(), constraints);
+    return all;
   }
 
   /**

@@ -9,6 +9,8 @@ import dev.vigil.monitor.output.OutputParseException;
 import dev.vigil.monitor.output.OutputParser;
 import dev.vigil.monitor.output.ParsedOutput;
 import dev.vigil.monitor.output.Prediction;
+import dev.vigil.monitor.signals.InputSampler;
+import dev.vigil.monitor.signals.SampledInput;
 import dev.vigil.monitor.stats.StatisticsAccumulator;
 import dev.vigil.monitor.stats.UnusableReason;
 import dev.vigil.monitor.window.CaptureVisitor;
@@ -27,6 +29,7 @@ public final class WindowScan implements CaptureVisitor {
   private final StatisticsAccumulator statistics;
   private final FlagCollector flags;
   private final LongAdder progress;
+  private final InputSampler inputs; // null: model-side signals off
 
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation) {
     this(parser, lowConfidenceThreshold, flaggedPerViolation, null);
@@ -34,6 +37,13 @@ public final class WindowScan implements CaptureVisitor {
 
   /** @param progressOrNull counts every record read (shared by all readers; for progress display) */
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull) {
+    this(parser, lowConfidenceThreshold, flaggedPerViolation, progressOrNull, null);
+  }
+
+  /** @param inputsOrNull samples the inputs of readable records for the model-side signals */
+  public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull,
+      InputSampler inputsOrNull) {
+    this.inputs = inputsOrNull;
     this.progress = progressOrNull;
     this.parser = parser;
     this.statistics = new StatisticsAccumulator(lowConfidenceThreshold);
@@ -65,6 +75,9 @@ public final class WindowScan implements CaptureVisitor {
       return;
     }
     statistics.format(parsed.format());
+    if (inputs != null && (r.vigil() == null || !r.vigil().truncated())) {
+      inputs.offer(r.eventId(), r.endpointInput());
+    }
     List<Prediction> predictions = parsed.predictions();
     for (int i = 0; i < predictions.size(); i++) {
       Prediction p = predictions.get(i);
@@ -117,7 +130,15 @@ public final class WindowScan implements CaptureVisitor {
   public WindowScan merge(WindowScan other) {
     statistics.merge(other.statistics);
     flags.merge(other.flags);
+    if (inputs != null && other.inputs != null) {
+      inputs.merge(other.inputs);
+    }
     return this;
+  }
+
+  /** The window's sample of inputs (empty when model-side signals are off). */
+  public List<SampledInput> sampledInputs() {
+    return inputs == null ? List.of() : inputs.sample();
   }
 
   public StatisticsAccumulator statistics() {

@@ -25,7 +25,17 @@ public enum ViolationType {
    */
   COMPLETENESS("completeness"),
   /** Fewer usable predictions than {@code minRecords}: the window is not judged. */
-  INSUFFICIENT_DATA("insufficient_data");
+  INSUFFICIENT_DATA("insufficient_data"),
+  /**
+   * The model's penultimate embeddings of a sample of the window's inputs differ from the
+   * baseline's (MMD^2 or BBSD p-value below {@code saliency.signals.driftPValue}).
+   */
+  INPUT_DRIFT("input_drift"),
+  /**
+   * More than {@code saliency.signals.adversarialShareMax} of the screened flagged samples are
+   * likely adversarial by feature squeezing.
+   */
+  ADVERSARIAL_INPUTS("adversarial_inputs");
 
   private final String code;
 

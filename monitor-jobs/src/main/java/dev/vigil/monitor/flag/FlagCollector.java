@@ -121,7 +121,8 @@ public final class FlagCollector {
             case LOW_CONFIDENCE, CONFIDENCE_DROP -> sorted(leastConfident);
             case COMPLETENESS -> sorted(unusable);
             case UNPARSEABLE_OUTPUTS -> sorted(unparseable);
-            case INSUFFICIENT_DATA -> List.of();
+            // The model-side signals add their own samples (ModelSignals).
+            case INSUFFICIENT_DATA, INPUT_DRIFT, ADVERSARIAL_INPUTS -> List.of();
           };
       for (Candidate c : evidence) {
         out.add(c.toSample(v.type(), v.featureName(), labels));

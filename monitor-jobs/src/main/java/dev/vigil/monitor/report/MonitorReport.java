@@ -5,6 +5,7 @@ import dev.vigil.monitor.check.CheckResult;
 import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.flag.FlaggedSample;
+import dev.vigil.monitor.signals.InputSignals;
 import dev.vigil.monitor.stats.WindowStatistics;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.List;
  * @param violations the violated checks
  * @param flaggedSamples records behind the violations, grouped by violation in order
  * @param completeness share of usable records among those read ({@code statistics.completeness})
+ * @param signals the model-side signals (input drift, screening), null when not enabled
  */
 public record MonitorReport(
     String endpoint,
@@ -44,7 +46,25 @@ public record MonitorReport(
     List<CheckResult> checks,
     List<Violation> violations,
     List<FlaggedSample> flaggedSamples,
-    double completeness) {
+    double completeness,
+    InputSignals signals) {
+
+  /** A report without model-side signals. */
+  public MonitorReport(String endpoint, String variant, Instant windowStart, Instant windowEnd, Instant generatedAt,
+      String source, String outputFormat, WindowStatistics statistics, WindowStatistics baseline,
+      BaselineComparison comparison, Constraints constraints, List<CheckResult> checks, List<Violation> violations,
+      List<FlaggedSample> flaggedSamples, double completeness) {
+    this(endpoint, variant, windowStart, windowEnd, generatedAt, source, outputFormat, statistics, baseline,
+        comparison, constraints, checks, violations, flaggedSamples, completeness, null);
+  }
+
+  /** This report with model-side signals and the checks, violations and samples they add. */
+  public MonitorReport withSignals(InputSignals s, List<CheckResult> allChecks, List<Violation> allViolations,
+      List<FlaggedSample> allSamples) {
+    return new MonitorReport(endpoint, variant, windowStart, windowEnd, generatedAt, source, outputFormat,
+        statistics, baseline, comparison, constraints, List.copyOf(allChecks), List.copyOf(allViolations),
+        List.copyOf(allSamples), completeness, s);
+  }
 
   /** Whether any check was violated. */
   public boolean hasViolations() {

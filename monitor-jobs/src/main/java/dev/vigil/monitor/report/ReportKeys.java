@@ -14,6 +14,8 @@ public final class ReportKeys {
   public static final String CLASS_DISTRIBUTION_PNG = "class_distribution.png";
   public static final String CONFIDENCE_HISTOGRAM_PNG = "confidence_histogram.png";
   public static final String CLASS_SHARE_HISTORY_PNG = "class_share_history.png";
+  /** Written when the report has model-side signals with a baseline to compare with. */
+  public static final String INPUT_EMBEDDINGS_PNG = "input_embeddings.png";
 
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter COMPACT =

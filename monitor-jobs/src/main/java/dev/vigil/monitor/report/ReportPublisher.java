@@ -1,6 +1,7 @@
 package dev.vigil.monitor.report;
 
 import dev.vigil.monitor.chart.Charts;
+import dev.vigil.monitor.chart.InputProjectionChart;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -55,6 +56,9 @@ public final class ReportPublisher {
         put(dir + ReportKeys.CLASS_DISTRIBUTION_PNG, Charts.classDistribution(report), "image/png");
         put(dir + ReportKeys.CONFIDENCE_HISTOGRAM_PNG, Charts.confidenceHistogram(report), "image/png");
         put(dir + ReportKeys.CLASS_SHARE_HISTORY_PNG, Charts.classShareHistory(history), "image/png");
+        if (InputProjectionChart.available(report)) {
+          put(dir + ReportKeys.INPUT_EMBEDDINGS_PNG, InputProjectionChart.png(report), "image/png");
+        }
       } catch (RuntimeException e) {
         throw new PublishException("cannot write the report to s3://" + bucket + "/" + dir + ": " + e.getMessage(), e);
       }
