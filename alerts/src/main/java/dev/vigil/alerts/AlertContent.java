@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param heatmaps flagged samples with heatmaps, most important first
  * @param reportJson the full report as JSON, or null
  * @param reportLocation where report.json lives (e.g. {@code s3://vigil/reports/.../report.json}), or null
+ * @param sections further sections after the charts (model-side signals, ...), in order
  */
 public record AlertContent(
     String endpoint,
@@ -35,7 +36,16 @@ public record AlertContent(
     byte[] confidenceHistogramPng,
     List<HeatmapItem> heatmaps,
     byte[] reportJson,
-    URI reportLocation) {
+    URI reportLocation,
+    List<ReportSection> sections) {
+
+  /** Content without further sections. */
+  public AlertContent(String endpoint, String variant, Instant windowStart, Instant windowEnd,
+      List<ViolationLine> violations, byte[] classDistributionChartPng, byte[] confidenceHistogramPng,
+      List<HeatmapItem> heatmaps, byte[] reportJson, URI reportLocation) {
+    this(endpoint, variant, windowStart, windowEnd, violations, classDistributionChartPng, confidenceHistogramPng,
+        heatmaps, reportJson, reportLocation, List.of());
+  }
 
   public AlertContent {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -44,6 +54,7 @@ public record AlertContent(
     variant = Objects.requireNonNullElse(variant, "default");
     violations = violations == null ? List.of() : List.copyOf(violations);
     heatmaps = heatmaps == null ? List.of() : List.copyOf(heatmaps);
+    sections = sections == null ? List.of() : List.copyOf(sections);
   }
 
   /** The worst violation: highest severity, then furthest beyond its limit. */

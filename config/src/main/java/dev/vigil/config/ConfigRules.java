@@ -31,9 +31,18 @@ final class ConfigRules {
 
   /** Model-side signals read the saliency model. */
   private static void signals(VigilConfig c, Problems p) {
-    if (c.saliency().signals().enabled() && c.saliency().model() == null) {
+    if (!c.saliency().signals().enabled()) {
+      return;
+    }
+    if (c.saliency().model() == null) {
       p.addIfClean("saliency.signals.enabled", "needs saliency.model: the signals run the model on captured inputs;"
           + " set saliency.model to the endpoint's ONNX file or set enabled: false", "saliency.model");
+    }
+    for (int i = 0; i < c.endpoints().size(); i++) {
+      if (c.endpoints().get(i).preprocessing() == null) {
+        p.addIfClean("endpoints[" + i + "].preprocessing", "is required when saliency.signals.enabled is true: the"
+            + " signals turn captured images into the model's tensors with it", "saliency.signals.enabled");
+      }
     }
   }
 

@@ -59,7 +59,7 @@ public final class MonitorRuntime implements AutoCloseable {
   private final BaselineStore baselines;
   private final Clock clock;
   private final boolean publish;
-  private final ModelProbe probe; // null: no model-side signals
+  private final ModelProbe.Factory probes; // null: no model-side signals
 
   /**
    * @param metricsOrNull gauges, or null
@@ -74,11 +74,11 @@ public final class MonitorRuntime implements AutoCloseable {
    * As the plain runtime; with {@code probeOrNull} and {@code saliency.signals.enabled}, windows
    * and baselines get the model-side signals (input drift, adversarial screening).
    *
-   * @param probeOrNull the model (pipeline's {@code ReportPipeline.probe()}), not closed here
+   * @param probesOrNull the model per endpoint (pipeline's {@code ReportPipeline.probes()}), not closed here
    */
   public MonitorRuntime(VigilConfig config, MonitorMetrics metricsOrNull, List<ReportListener> listeners,
-      boolean publish, Clock clock, ModelProbe probeOrNull) {
-    this.probe = config.saliency().signals().enabled() ? probeOrNull : null;
+      boolean publish, Clock clock, ModelProbe.Factory probesOrNull) {
+    this.probes = config.saliency().signals().enabled() ? probesOrNull : null;
     this.config = config;
     this.metrics = metricsOrNull;
     this.listeners = List.copyOf(listeners);
@@ -140,8 +140,8 @@ public final class MonitorRuntime implements AutoCloseable {
     ReportPublisher publisher = publish
         ? new ReportPublisher(s3, config.sinks().s3().bucket(), config.sinks().s3().prefix(), reportProducer, m.reportsTopic())
         : null;
-    ModelSignals signals = probe == null ? null
-        : new ModelSignals(probe, config.saliency().signals(), baseline == null ? null : baseline.signals());
+    ModelSignals signals = probes == null ? null : new ModelSignals(probes.forEndpoint(e.name()),
+        config.saliency().signals(), baseline == null ? null : baseline.signals());
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), source(e), constraints(m), baseline,
         m.flaggedSamplesPerViolation(), publisher, metrics, listeners, clock, signals);
   }
@@ -155,7 +155,7 @@ public final class MonitorRuntime implements AutoCloseable {
     MonitorConfig m = config.monitor();
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), sourceOrNull == null ? source(e) : sourceOrNull,
         constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock,
-        probe == null ? null : new ModelSignals(probe, config.saliency().signals(), null));
+        probes == null ? null : new ModelSignals(probes.forEndpoint(e.name()), config.saliency().signals(), null));
   }
 
   /** The codec shared by this runtime's readers. */

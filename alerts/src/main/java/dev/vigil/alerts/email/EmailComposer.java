@@ -4,6 +4,7 @@ import static dev.vigil.alerts.Text.html;
 
 import dev.vigil.alerts.AlertContent;
 import dev.vigil.alerts.HeatmapItem;
+import dev.vigil.alerts.ReportSection;
 import dev.vigil.alerts.Severity;
 import dev.vigil.alerts.Text;
 import dev.vigil.alerts.ViolationLine;
@@ -143,6 +144,11 @@ final class EmailComposer {
       if (c.confidenceHistogramPng() != null) {
         related.addBodyPart(png(c.confidenceHistogramPng(), CID_CONFIDENCE, "confidence-histogram.png", Part.INLINE));
       }
+      for (ReportSection s : c.sections()) {
+        if (s.chartPng() != null) {
+          related.addBodyPart(png(s.chartPng(), sectionCid(s), s.id() + ".png", Part.INLINE));
+        }
+      }
       for (int i = 0; i < heatmaps; i++) {
         related.addBodyPart(png(thumbs.get(i), heatmapCid(i), "thumb-" + (i + 1) + ".png", Part.INLINE));
       }
@@ -182,6 +188,10 @@ final class EmailComposer {
       id = id.substring(0, 64);
     }
     return "heatmap-" + (index + 1) + "-" + id + ".png";
+  }
+
+  static String sectionCid(ReportSection s) {
+    return s.id() + "@vigil";
   }
 
   static String heatmapCid(int index) {
@@ -230,6 +240,18 @@ final class EmailComposer {
         h.append("<h2 style=\"font-size:16px\">Top-1 confidence</h2>")
             .append("<img src=\"cid:").append(CID_CONFIDENCE).append("\" alt=\"confidence histogram\" style=\"max-width:100%\">");
       }
+      for (ReportSection s : c.sections()) {
+        h.append("<h2 style=\"font-size:16px\" id=\"").append(s.id()).append("\">").append(html(s.title()))
+            .append("</h2>");
+        for (String line : s.lines()) {
+          h.append("<p style=\"margin:2px 0\">").append(html(line)).append("</p>");
+        }
+        if (s.chartPng() != null) {
+          h.append("<img src=\"cid:").append(sectionCid(s)).append("\" alt=\"")
+              .append(html(s.chartCaption() == null ? s.title() : s.chartCaption()))
+              .append("\" style=\"max-width:100%\">");
+        }
+      }
       if (heatmaps > 0) {
         h.append("<h2 style=\"font-size:16px\">FullGrad heatmaps of flagged samples</h2><table><tr>");
         for (int i = 0; i < heatmaps; i++) {
@@ -241,6 +263,7 @@ final class EmailComposer {
               .append("\" width=\"").append(THUMB_WIDTH).append("\" alt=\"heatmap ").append(i + 1).append("\"><br>")
               .append("<b>").append(html(item.predictedLabel())).append("</b> (class ").append(item.predictedClass())
               .append(")<br>").append(html(Text.percent(item.confidence()))).append(" confidence<br>")
+              .append(item.note() == null ? "" : "<i>" + html(item.note()) + "</i><br>")
               .append("<small>").append(html(item.eventId())).append("</small></td>");
         }
         h.append("</tr></table>");
@@ -293,12 +316,21 @@ final class EmailComposer {
           .append(", limit ").append(Text.number(v.limit())).append(", baseline ").append(Text.number(v.baseline()))
           .append("\n");
     }
+    if (alert.kind() == Alert.Kind.ALERT) {
+      for (ReportSection s : c.sections()) {
+        t.append("\n").append(s.title()).append(":\n");
+        for (String line : s.lines()) {
+          t.append("- ").append(Text.oneLine(line)).append("\n");
+        }
+      }
+    }
     if (alert.kind() == Alert.Kind.ALERT && heatmaps > 0) {
       t.append("\nFlagged samples (heatmaps attached):\n");
       for (int i = 0; i < heatmaps; i++) {
         HeatmapItem item = c.heatmaps().get(i);
         t.append("- ").append(item.eventId()).append(": ").append(Text.oneLine(item.predictedLabel()))
             .append(" (class ").append(item.predictedClass()).append("), ").append(Text.percent(item.confidence()))
+            .append(item.note() == null ? "" : "; " + Text.oneLine(item.note()))
             .append("\n");
       }
     }

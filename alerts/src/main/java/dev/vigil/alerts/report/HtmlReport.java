@@ -4,6 +4,7 @@ import static dev.vigil.alerts.Text.html;
 
 import dev.vigil.alerts.AlertContent;
 import dev.vigil.alerts.HeatmapItem;
+import dev.vigil.alerts.ReportSection;
 import dev.vigil.alerts.Text;
 import dev.vigil.alerts.ViolationLine;
 import dev.vigil.classes.ClassScore;
@@ -67,6 +68,17 @@ public final class HtmlReport {
       figure(h, "confidence-histogram", c.confidenceHistogramPng(), "Top-1 confidence histogram");
       h.append("</div>\n");
     }
+    for (ReportSection s : c.sections()) {
+      h.append("<h2 id=\"").append(s.id()).append("\">").append(html(s.title())).append("</h2>\n");
+      for (String line : s.lines()) {
+        h.append("<p>").append(html(line)).append("</p>\n");
+      }
+      if (s.chartPng() != null) {
+        h.append("<div class=\"charts\">");
+        figure(h, s.id() + "-chart", s.chartPng(), s.chartCaption() == null ? s.title() : s.chartCaption());
+        h.append("</div>\n");
+      }
+    }
 
     if (!c.heatmaps().isEmpty()) {
       h.append("<h2>Flagged samples (").append(c.heatmaps().size()).append(")</h2>\n<div class=\"gallery\">\n");
@@ -82,6 +94,9 @@ public final class HtmlReport {
             .append("<p>Predicted <b>").append(html(item.predictedLabel())).append("</b> (class ")
             .append(item.predictedClass()).append(") with ").append(html(Text.percent(item.confidence())))
             .append(" confidence</p>");
+        if (item.note() != null) {
+          h.append("<p class=\"note\"><i>").append(html(item.note())).append("</i></p>");
+        }
         if (!item.top5().isEmpty()) {
           h.append("<table class=\"top5\"><tr><th>#</th><th>Class</th><th>Label</th><th>Probability</th></tr>");
           int rank = 1;

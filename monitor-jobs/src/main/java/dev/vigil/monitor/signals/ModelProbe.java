@@ -25,4 +25,10 @@ public interface ModelProbe {
 
   /** Hex SHA-256 of the model file (baselines remember which model made them). */
   String modelSha256();
+
+  /** The probe of one endpoint (its pre-processing differs from another's). */
+  @FunctionalInterface
+  interface Factory {
+    ModelProbe forEndpoint(String endpoint);
+  }
 }

@@ -43,7 +43,8 @@ public final class ReportAdapter {
     return new AlertContent(report.endpoint(), report.variant(), report.windowStart(), report.windowEnd(), lines,
         chart("class distribution", () -> Charts.classDistribution(report)),
         chart("confidence histogram", () -> Charts.confidenceHistogram(report)),
-        heatmaps, ReportJson.toJson(report), reportLocation);
+        SignalsSection.withNotes(heatmaps, report), ReportJson.toJson(report), reportLocation,
+        SignalsSection.of(report));
   }
 
   /** One violation as a table line. Its dedup key is the check plus a stable subject. */
