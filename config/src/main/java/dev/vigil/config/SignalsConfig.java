@@ -35,4 +35,10 @@ public record SignalsConfig(
   public static SignalsConfig defaults() {
     return new SignalsConfig(false, null, 256, InputDriftMethod.MMD, 0.05, 500, 5, 0.05, 0.2, 15);
   }
+
+  /** A copy with another seed (repeated tests). */
+  public SignalsConfig withSeed(long newSeed) {
+    return new SignalsConfig(enabled, embeddingNode, sampleSize, driftMethod, driftPValue, permutations, bitDepth,
+        falsePositiveRate, adversarialShareMax, newSeed);
+  }
 }
