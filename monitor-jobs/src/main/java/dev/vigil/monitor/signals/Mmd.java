@@ -57,6 +57,9 @@ public final class Mmd {
     }
     double observed = statistic(k, order, m);
     SplittableRandom rng = new SplittableRandom(seed);
+    // A split equal to the observed one (itself, or its mirror when m = n) sums in another order: count
+    // it as a tie, not as smaller by round-off.
+    double tie = observed - 1e-12 * Math.max(1, Math.abs(observed));
     int atLeast = 0;
     for (int p = 0; p < permutations; p++) {
       for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
@@ -65,7 +68,7 @@ public final class Mmd {
         order[i] = order[j];
         order[j] = t;
       }
-      if (statistic(k, order, m) >= observed) {
+      if (statistic(k, order, m) >= tie) {
         atLeast++;
       }
     }

@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
  * coordinate is positive, so projections are reproducible.
  */
 public final class Pca {
-  static final int MAX_ITERATIONS = 500;
+  static final int MAX_ITERATIONS = 5000;
+  /** Converged when successive unit vectors differ by less than this (Euclidean). */
   static final double TOLERANCE = 1e-12;
 
   private Pca() {}
@@ -93,7 +94,11 @@ public final class Pca {
         for (int j = 0; j < d; j++) {
           w[j] /= norm;
         }
-        double change = 1 - Math.abs(dot(v, w));
+        double sign = Math.signum(dot(v, w));
+        double change = 0;
+        for (int j = 0; j < d; j++) {
+          change = Math.max(change, Math.abs(w[j] - sign * v[j]));
+        }
         v = w;
         lambda = norm;
         if (change < TOLERANCE) {
