@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * embedding is a point drawn around a mean the test chooses, so drift and screening are known.
  */
 class ModelSignalsTest {
-  private static final SignalsConfig CONFIG = SignalsConfig.defaults();
+  private static final SignalsConfig CONFIG = new SignalsConfig(true, null, 256,
+      dev.vigil.config.InputDriftMethod.MMD, 0.05, 200, 5, 0.05, 0.2, 15);
 
   /** Body text "mean,seed[,score]" becomes a 4-dimensional Gaussian point and a squeeze score. */
   static class ArithmeticProbe implements ModelProbe {
