@@ -74,8 +74,7 @@ public final class SignalsEvidence {
    */
   public record Figures(double threshold, double pgdSuccess, double pgdScreened, double pgdSuccessfulScreened,
       double cleanScreened, Drift attackDrift, double shiftScreened, java.util.Map<String, Double> shiftScreenedBy,
-      Drift shiftDrift, int cleanFalseAlarmsMmd,
-      int cleanFalseAlarmsBbsd, int cleanWindows, double pValueLimit, double msPerEmbedding, double msPerScreening,
+      Drift shiftDrift, int cleanFalseAlarmsMmd, int cleanFalseAlarmsBbsd, int cleanWindows, double pValueLimit, double msPerEmbedding, double msPerScreening,
       double msPerTest) {
 
     /** One line for logs and bench/README. */
@@ -88,9 +87,8 @@ public final class SignalsEvidence {
           attackDrift.bbsdP(), shiftScreened, by(), shiftDrift.mmdP(), shiftDrift.bbsdP(), cleanFalseAlarmsMmd,
           cleanWindows, cleanFalseAlarmsBbsd, cleanWindows, pValueLimit, msPerEmbedding, msPerScreening, msPerTest);
     }
-  }
 
-  /** {@code shift_screened_brightness=0.000 ...}. */
+    /** {@code shift_screened_brightness=0.000 ...}. */
     private String by() {
       StringBuilder b = new StringBuilder();
       shiftScreenedBy.forEach((k, v) -> b.append(b.length() == 0 ? "" : " ")

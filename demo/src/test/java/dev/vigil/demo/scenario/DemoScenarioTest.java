@@ -81,7 +81,21 @@ class DemoScenarioTest {
     assertThat(r.reportHtml()).isRegularFile();
     assertThat(Files.readString(r.reportHtml())).contains("class_share_exceeded");
     assertThat(r.heatmaps()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
-    assertThat(r.charts()).hasSize(3);
+    assertThat(r.charts()).hasSize(4); // with the input embeddings' PCA picture
+
+    // Model-side signals: the clean window passed input_drift (its violations are empty, above); the
+    // flagged Stop samples were screened and most PGD images read as adversarial.
+    assertThat(r.cleanReport().signals()).isNotNull();
+    assertThat(r.cleanReport().checks()).anyMatch(c -> c.type() == ViolationType.INPUT_DRIFT
+        && c.status() == dev.vigil.monitor.check.CheckStatus.PASSED);
+    assertThat(r.attackReport().signals().screened()).isPositive();
+    assertThat(r.attackReport().flaggedSamples()).filteredOn(f -> f.violation() == ViolationType.CLASS_SHARE_EXCEEDED)
+        .isNotEmpty().allSatisfy(f -> assertThat(f.screening()).isNotNull());
+    assertThat(DemoResult.codes(r.attackReport())).contains("adversarial_inputs");
+    System.out.println("DEMO signals: attack window " + r.attackReport().checks().stream()
+        .filter(c -> c.type() == ViolationType.INPUT_DRIFT).findFirst().orElseThrow().description());
+    assertThat(Files.readString(r.reportHtml())).contains("id=\"input-signals\"", "feature squeezing");
+    assertThat(Files.readString(r.eml())).contains("Model-side signals");
     for (Path pair : r.pairs()) {
       BufferedImage image = ImageIO.read(pair.toFile());
       assertThat(image.getWidth()).isGreaterThan(2 * image.getHeight());
