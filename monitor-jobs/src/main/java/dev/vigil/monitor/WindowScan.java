@@ -76,7 +76,9 @@ public final class WindowScan implements CaptureVisitor {
     }
     statistics.format(parsed.format());
     if (inputs != null && (r.vigil() == null || !r.vigil().truncated())) {
-      inputs.offer(r.eventId(), r.endpointInput());
+      // The window readers skip input bodies (CaptureLineReader): then the location is kept.
+      CapturedBody in = r.endpointInput();
+      inputs.offer(r.eventId(), in == null || in.data().isEmpty() ? null : in, location);
     }
     List<Prediction> predictions = parsed.predictions();
     for (int i = 0; i < predictions.size(); i++) {

@@ -8,6 +8,7 @@ import dev.vigil.alerts.Fixtures;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.MailServer;
 import dev.vigil.alerts.MutableClock;
+import dev.vigil.alerts.ReportSection;
 import dev.vigil.alerts.Severity;
 import dev.vigil.alerts.ViolationLine;
 import dev.vigil.alerts.delivery.AlertDispatcher;
@@ -203,6 +204,28 @@ class AlertEmailTest {
     assertThat(html).contains("evt-&quot;&gt;&lt;script&gt;x()&lt;/script&gt;");
     // the subject is plain text: the label stays as written, on one line
     assertThat(msg.getSubject()).isEqualTo("[Vigil] hostile: class 14 (" + hostile + ") predicted 80.5% of the time");
+  }
+
+  @Test
+  void signalsSectionAndScreeningNotesAreInHtmlTextAndInlineImage() throws Exception {
+    AlertContent base = Fixtures.content("signals", Fixtures.WINDOW_START, List.of(Fixtures.stopShare(0.9)), 1, "Stop");
+    HeatmapItem item = base.heatmaps().get(0);
+    HeatmapItem noted = new HeatmapItem(item.eventId(), item.predictedClass(), item.predictedLabel(), item.confidence(),
+        item.top5(), item.overlayPng(), item.inputPng(), "feature squeezing 0.9000 > 0.2000: likely adversarial");
+    ReportSection section = new ReportSection("input-signals", "Model-side signals <x>",
+        List.of("Input drift: MMD^2 = 0.01, permutation p = 0.002"), Fixtures.chart(320, 200), "embeddings");
+    AlertContent content = new AlertContent(base.endpoint(), base.variant(), base.windowStart(), base.windowEnd(),
+        base.violations(), base.classDistributionChartPng(), base.confidenceHistogramPng(), List.of(noted),
+        base.reportJson(), base.reportLocation(), List.of(section));
+    MimeMessage msg = sendAndRead(content, EmailChannel.DEFAULT_MAX_EMAIL_BYTES);
+    assertThat(html(msg)).contains("Model-side signals &lt;x&gt;", "permutation p = 0.002",
+        "cid:input-signals@vigil", "likely adversarial");
+    assertThat(text(msg)).contains("Input drift: MMD^2 = 0.01", "likely adversarial");
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    msg.writeTo(raw);
+    assertThat(raw.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("<input-signals@vigil>");
+    String page = dev.vigil.alerts.report.HtmlReport.render(content);
+    assertThat(page).contains("id=\"input-signals\"", "permutation p = 0.002", "likely adversarial");
   }
 
   @Test

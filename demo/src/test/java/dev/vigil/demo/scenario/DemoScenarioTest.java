@@ -6,6 +6,7 @@ import dev.vigil.demo.attack.StopSignAttack;
 import dev.vigil.demo.signs.SignClass;
 import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
+import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.stack.EmbeddedStack;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -81,6 +82,10 @@ class DemoScenarioTest {
     assertThat(r.reportHtml()).isRegularFile();
     assertThat(Files.readString(r.reportHtml())).contains("class_share_exceeded");
     assertThat(r.heatmaps()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
+    for (MonitorReport rep : List.of(r.cleanReport(), r.attackReport())) {
+      rep.checks().stream().filter(c -> c.type() == ViolationType.INPUT_DRIFT || c.type() == ViolationType.ADVERSARIAL_INPUTS)
+          .forEach(c -> System.out.println("DEMO signals: " + c.type().code() + " " + c.status() + " " + c.description()));
+    }
     assertThat(r.charts()).hasSize(4); // with the input embeddings' PCA picture
 
     // Model-side signals: the clean window passed input_drift (its violations are empty, above); the

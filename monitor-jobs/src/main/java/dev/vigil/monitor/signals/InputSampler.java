@@ -1,6 +1,7 @@
 package dev.vigil.monitor.signals;
 
 import dev.vigil.capture.format.CapturedBody;
+import dev.vigil.monitor.flag.CaptureLocation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.TreeMap;
  * sample does not depend on the order records are read in, and the samples of several reading
  * threads merge exactly ({@link #merge}): the window's sample is the same however it was read.
  *
- * <p>Memory: at most {@code capacity} request bodies. Thread-confined, like the scan that owns it.
+ * <p>Memory: at most {@code capacity} request bodies or locations. Thread-confined, like the scan
+ * that owns it.
  */
 public final class InputSampler {
   private final int capacity;
@@ -30,14 +32,25 @@ public final class InputSampler {
 
   /** Offers one record's input; records without an eventId are not sampled (they cannot be named). */
   public void offer(String eventId, CapturedBody input) {
-    if (eventId == null || input == null || input.data() == null || input.data().isEmpty()) {
+    if (input == null || input.data() == null || input.data().isEmpty()) {
+      return;
+    }
+    offer(eventId, input, null);
+  }
+
+  /**
+   * Offers one record: its input body when the reader kept it, else its location (fetched later
+   * for the few records kept).
+   */
+  public void offer(String eventId, CapturedBody inputOrNull, CaptureLocation locationOrNull) {
+    if (eventId == null || (inputOrNull == null && locationOrNull == null)) {
       return;
     }
     long h = hash(eventId);
     if (kept.size() >= capacity && h >= kept.lastKey()) {
       return;
     }
-    kept.putIfAbsent(h, new SampledInput(eventId, input));
+    kept.putIfAbsent(h, new SampledInput(eventId, inputOrNull, inputOrNull == null ? locationOrNull : null));
     if (kept.size() > capacity) {
       kept.pollLastEntry();
     }

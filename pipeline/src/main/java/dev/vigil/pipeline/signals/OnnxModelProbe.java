@@ -59,9 +59,14 @@ public final class OnnxModelProbe implements ModelProbe {
   public ModelReadings read(List<SampledInput> inputs, boolean screen) {
     List<Item> items = new ArrayList<>();
     Problems problems = new Problems();
-    for (SampledInput in : inputs) {
+    List<CapturedBody> bodies = bodies(inputs, problems);
+    for (int k = 0; k < inputs.size(); k++) {
+      SampledInput in = inputs.get(k);
+      if (bodies.get(k) == null) {
+        continue; // counted by bodies()
+      }
       try {
-        List<DecodedInput> decoded = decode(in.input(), in.eventId());
+        List<DecodedInput> decoded = decode(bodies.get(k), in.eventId());
         for (DecodedInput d : decoded) {
           items.add(item(in.eventId(), d.position(), d));
         }
@@ -93,6 +98,40 @@ public final class OnnxModelProbe implements ModelProbe {
       }
     }
     return run(items, true, problems);
+  }
+
+  /** The inputs' bodies, fetched (by object, once) for those the window reader kept only the location of. */
+  private List<CapturedBody> bodies(List<SampledInput> inputs, Problems problems) {
+    List<CapturedBody> out = new ArrayList<>(inputs.size());
+    List<Integer> missing = new ArrayList<>();
+    for (SampledInput in : inputs) {
+      if (in.input() == null) {
+        missing.add(out.size());
+      }
+      out.add(in.input());
+    }
+    if (missing.isEmpty()) {
+      return out;
+    }
+    if (fetcher == null) {
+      for (int i : missing) {
+        problems.add(inputs.get(i).eventId(), new IOException("the capture cannot be fetched (no fetcher)"));
+      }
+      return out;
+    }
+    List<CaptureFetcher.Fetched> fetched = fetcher.fetchAll(missing.stream().map(i -> inputs.get(i).location()).toList());
+    for (int j = 0; j < missing.size(); j++) {
+      int i = missing.get(j);
+      CaptureFetcher.Fetched f = fetched.get(j);
+      if (f.record() == null) {
+        problems.add(inputs.get(i).eventId(), new IOException(f.error()));
+      } else if (f.record().endpointInput() == null) {
+        problems.add(inputs.get(i).eventId(), new IOException("the record has no captured input (capture mode Output?)"));
+      } else {
+        out.set(i, f.record().endpointInput());
+      }
+    }
+    return out;
   }
 
   private static List<DecodedInput> decode(CapturedBody body, String name) {
