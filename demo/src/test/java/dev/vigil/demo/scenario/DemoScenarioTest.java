@@ -97,8 +97,6 @@ class DemoScenarioTest {
     assertThat(r.attackReport().flaggedSamples()).filteredOn(f -> f.violation() == ViolationType.CLASS_SHARE_EXCEEDED)
         .isNotEmpty().allSatisfy(f -> assertThat(f.screening()).isNotNull());
     assertThat(DemoResult.codes(r.attackReport())).contains("adversarial_inputs");
-    System.out.println("DEMO signals: attack window " + r.attackReport().checks().stream()
-        .filter(c -> c.type() == ViolationType.INPUT_DRIFT).findFirst().orElseThrow().description());
     assertThat(Files.readString(r.reportHtml())).contains("id=\"input-signals\"", "feature squeezing");
     assertThat(Files.readString(r.eml())).contains("Model-side signals");
     for (Path pair : r.pairs()) {
