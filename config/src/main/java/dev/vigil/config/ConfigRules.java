@@ -38,12 +38,6 @@ final class ConfigRules {
       p.addIfClean("saliency.signals.enabled", "needs saliency.model: the signals run the model on captured inputs;"
           + " set saliency.model to the endpoint's ONNX file or set enabled: false", "saliency.model");
     }
-    for (int i = 0; i < c.endpoints().size(); i++) {
-      if (c.endpoints().get(i).preprocessing() == null) {
-        p.addIfClean("endpoints[" + i + "].preprocessing", "is required when saliency.signals.enabled is true: the"
-            + " signals turn captured images into the model's tensors with it", "saliency.signals.enabled");
-      }
-    }
   }
 
   private static void endpoints(VigilConfig c, Problems p) {
