@@ -19,7 +19,7 @@ class SignalsEvidenceTest {
     Path model = DemoModel.writeTo(dir.resolve("traffic-signs.onnx"));
     SignalsConfig config = SignalsConfig.defaults();
     SignalsEvidence.Figures f = SignalsEvidence.run(model,
-        new SignalsEvidence.Sizes(200, 30, 40, 100, 10, 60), 7, config, System.out::println);
+        new SignalsEvidence.Sizes(200, 30, 40, 200, 10, 60), 7, config, System.out::println);
     System.out.println(f.line());
 
     assertThat(f.pgdSuccessfulScreened()).as("successful PGD images screened as adversarial").isGreaterThanOrEqualTo(0.9);
