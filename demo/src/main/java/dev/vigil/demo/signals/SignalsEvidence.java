@@ -37,7 +37,7 @@ import java.util.function.Consumer;
 public final class SignalsEvidence {
   private static final int STOP = SignClass.STOP.index();
   /** The demo endpoint's pre-processing (DemoScenario.PREPROCESSING). */
-  static final Preprocessing PREPROCESSING = new Preprocessing(64, 64, Preprocessing.parseResize("stretch"),
+  public static final Preprocessing PREPROCESSING = new Preprocessing(64, 64, Preprocessing.parseResize("stretch"),
       dev.vigil.config.ChannelOrder.RGB, 255.0, List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0));
 
   /**
@@ -214,7 +214,7 @@ public final class SignalsEvidence {
    * real traffic are i.i.d. draws, not class-balanced ones (balanced windows and baselines vary less
    * than i.i.d. ones, which would make the drift tests look more conservative than they are).
    */
-  static List<SignSample> signs(SignGenerator generator, long set, int n) {
+  public static List<SignSample> signs(SignGenerator generator, long set, int n) {
     java.util.SplittableRandom rng = new java.util.SplittableRandom(set * 0x9E3779B97F4A7C15L + 1);
     List<SignSample> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
