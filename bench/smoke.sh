@@ -24,6 +24,8 @@ steps=(
   "agent|bench/agent/run.sh --smoke"
   "demo|bench/demo/run.sh --smoke"
   "demo-train|bench/demo/train.sh --smoke"
+  "signals|bench/signals/run.sh --smoke"
+  "signals-squeezers|bench/signals/squeezers.sh --smoke"
 )
 failed=()
 total0=$(date +%s%N)

@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param reportJson the full report as JSON, or null
  * @param reportLocation where report.json lives (e.g. {@code s3://vigil/reports/.../report.json}), or null
  * @param backfill the window was missed during downtime and checked late (said in the e-mail and report.html)
- * @param sections further sections (model quality, ...), shown after the charts
+ * @param sections further sections (model quality, model-side signals, ...), shown after the charts, in order
  */
 public record AlertContent(
     String endpoint,
@@ -62,6 +62,7 @@ public record AlertContent(
     variant = Objects.requireNonNullElse(variant, "default");
     violations = violations == null ? List.of() : List.copyOf(violations);
     heatmaps = heatmaps == null ? List.of() : List.copyOf(heatmaps);
+    sections = sections == null ? List.of() : List.copyOf(sections);
   }
 
   /** The worst violation: highest severity, then furthest beyond its limit. */

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param top5 the top classes, best first (may be empty)
  * @param overlayPng the heatmap over the input image (PNG)
  * @param inputPng the input image as the model saw it (PNG), or null
+ * @param note one more line about the sample (e.g. its adversarial screening), or null
  */
 public record HeatmapItem(
     String eventId,
@@ -26,7 +27,14 @@ public record HeatmapItem(
     double confidence,
     List<ClassScore> top5,
     byte[] overlayPng,
-    byte[] inputPng) {
+    byte[] inputPng,
+    String note) {
+
+  /** An item without a note. */
+  public HeatmapItem(String eventId, int predictedClass, String predictedLabel, double confidence,
+      List<ClassScore> top5, byte[] overlayPng, byte[] inputPng) {
+    this(eventId, predictedClass, predictedLabel, confidence, top5, overlayPng, inputPng, null);
+  }
 
   public HeatmapItem {
     Objects.requireNonNull(eventId, "eventId");

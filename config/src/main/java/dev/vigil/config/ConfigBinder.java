@@ -308,7 +308,26 @@ final class ConfigBinder {
         m.choice("device", Device.CPU, Device.class),
         m.integer("batchSize", 16, 1, 1024),
         m.integer("samplesPerViolation", 8, 0, 1000),
-        m.integer("intraOpThreads", 2, 1, 256));
+        m.integer("intraOpThreads", 2, 1, 256),
+        signals(m.mapping("signals")));
+    m.finish();
+    return config;
+  }
+
+  static SignalsConfig signals(Mapping m) {
+    SignalsConfig d = SignalsConfig.defaults();
+    String node = m.optionalText("embeddingNode");
+    SignalsConfig config = new SignalsConfig(
+        m.bool("enabled", d.enabled()),
+        node == null || node.isBlank() ? null : node,
+        m.integer("sampleSize", d.sampleSize(), 2, 100_000),
+        m.choice("driftMethod", d.driftMethod(), InputDriftMethod.class),
+        m.number("driftPValue", d.driftPValue(), 0, 1),
+        m.integer("permutations", d.permutations(), 10, 100_000),
+        m.integer("bitDepth", d.bitDepth(), 1, 8),
+        m.number("falsePositiveRate", d.falsePositiveRate(), 0, 1),
+        m.number("adversarialShareMax", d.adversarialShareMax(), 0, 1),
+        m.integer("seed", (int) d.seed(), Integer.MIN_VALUE, Integer.MAX_VALUE));
     m.finish();
     return config;
   }

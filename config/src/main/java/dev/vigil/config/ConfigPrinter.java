@@ -190,6 +190,18 @@ public final class ConfigPrinter {
     n.put("batchSize", s.batchSize());
     n.put("samplesPerViolation", s.samplesPerViolation());
     n.put("intraOpThreads", s.intraOpThreads());
+    SignalsConfig g = s.signals();
+    ObjectNode signals = n.putObject("signals");
+    signals.put("enabled", g.enabled());
+    signals.put("embeddingNode", g.embeddingNode());
+    signals.put("sampleSize", g.sampleSize());
+    signals.put("driftMethod", g.driftMethod().configName());
+    signals.put("driftPValue", g.driftPValue());
+    signals.put("permutations", g.permutations());
+    signals.put("bitDepth", g.bitDepth());
+    signals.put("falsePositiveRate", g.falsePositiveRate());
+    signals.put("adversarialShareMax", g.adversarialShareMax());
+    signals.put("seed", g.seed());
     return n;
   }
 

@@ -26,6 +26,18 @@ final class ConfigRules {
     monitor(c, p);
     alerts(c, p);
     console(c, p);
+    signals(c, p);
+  }
+
+  /** Model-side signals read the saliency model. */
+  private static void signals(VigilConfig c, Problems p) {
+    if (!c.saliency().signals().enabled()) {
+      return;
+    }
+    if (c.saliency().model() == null) {
+      p.addIfClean("saliency.signals.enabled", "needs saliency.model: the signals run the model on captured inputs;"
+          + " set saliency.model to the endpoint's ONNX file or set enabled: false", "saliency.model");
+    }
   }
 
   private static void endpoints(VigilConfig c, Problems p) {

@@ -11,10 +11,17 @@ import java.util.Objects;
  * @param batchSize images per forward/backward pass
  * @param samplesPerViolation how many flagged samples per violation get a heatmap
  * @param intraOpThreads ONNX Runtime intra-op threads
+ * @param signals model-side signals: input drift from embeddings, adversarial screening
  */
 public record SaliencyConfig(
-    Path model, Device device, int batchSize, int samplesPerViolation, int intraOpThreads) {
+    Path model, Device device, int batchSize, int samplesPerViolation, int intraOpThreads, SignalsConfig signals) {
   public SaliencyConfig {
     Objects.requireNonNull(device, "device");
+    signals = signals == null ? SignalsConfig.defaults() : signals;
+  }
+
+  /** Without model-side signals ({@link SignalsConfig#defaults()}). */
+  public SaliencyConfig(Path model, Device device, int batchSize, int samplesPerViolation, int intraOpThreads) {
+    this(model, device, batchSize, samplesPerViolation, intraOpThreads, null);
   }
 }

@@ -29,7 +29,7 @@ class UnknownKeysTest {
   void listsTheAllowedKeysWhenNothingIsClose() {
     assertOnlyProblem(ENDPOINT + "saliency: {gpu: true}",
         "saliency.gpu: unknown key; allowed keys here are model, device, batchSize, samplesPerViolation,"
-            + " intraOpThreads");
+            + " intraOpThreads, signals");
   }
 
   @Test

@@ -29,7 +29,7 @@ final class WindowPage {
   static final int GALLERY = 60;
   /** Fields of a saliency index entry the gallery shows itself; any other is a later score, listed. */
   private static final Set<String> KNOWN_INDEX_FIELDS = Set.of("eventId", "location", "status", "reason",
-      "predictedClass", "label", "confidence", "explainedClass", "top5", "overlay", "panel");
+      "predictedClass", "label", "confidence", "explainedClass", "top5", "overlay", "panel", "screening");
 
   private WindowPage() {}
 
@@ -85,6 +85,7 @@ final class WindowPage {
 
     b.append(QualityPanel.render(r, files));
 
+    b.append(SignalsPanel.render(r, files));
     gallery(b, endpoint, r, index, files);
 
     b.append("<h2>Every check</h2>\n<table id=\"checks\"><thead><tr><th>Check</th><th>Feature</th><th>Status</th>")
@@ -165,7 +166,8 @@ final class WindowPage {
       }
       b.append("</div><p>").append(html(s.violation().code())).append(": predicted <b>")
           .append(html(s.predictedLabel())).append("</b>")
-          .append(s.confidence() == null ? "" : " with " + html(Text.percent(s.confidence()))).append("</p>");
+          .append(s.confidence() == null ? "" : " with " + html(Text.percent(s.confidence()))).append("</p>")
+          .append(SignalsPanel.verdict(s.screening()));
       if (!s.topK().isEmpty()) {
         b.append("<table class=\"topk\"><tr><th>Class</th><th>Score</th></tr>");
         s.topK().forEach(c -> b.append("<tr><td>").append(html(c.label())).append("</td><td>")

@@ -5,9 +5,10 @@ import dev.vigil.config.ConfigLoader;
 import dev.vigil.config.VigilConfig;
 import dev.vigil.monitor.MonitorRuntime;
 import dev.vigil.monitor.baseline.Baseline;
-import dev.vigil.monitor.report.MonitorReport;
+import dev.vigil.monitor.stats.WindowStatistics;
 import dev.vigil.monitor.window.FileWindowSource;
 import dev.vigil.monitor.window.Window;
+import dev.vigil.pipeline.signals.OnnxModelProbes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,21 +66,29 @@ final class BaselineCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--out is required when monitor.baseline is not set");
     }
     Window window = input.window(spec);
-    try (MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), false, Clock.systemUTC())) {
+    // With saliency.signals on, the baseline also keeps the model's embeddings of a sample of its inputs.
+    try (OnnxModelProbes probes = OnnxModelProbes.openIfEnabled(cfg, null);
+        MonitorRuntime runtime = new MonitorRuntime(cfg, null, List.of(), false, Clock.systemUTC(), probes)) {
       FileWindowSource files = input.filesOrNull();
-      MonitorReport r;
+      Baseline b;
       try (WindowProgress progress = new WindowProgress(spec.commandLine().getErr(), "reading " + endpoint)) {
-        r = runtime.baselineMonitor(endpoint, files).analyze(window, progress.counter());
+        b = runtime.baselineMonitor(endpoint, files).baseline(window, progress.counter(),
+            MonitorRuntime.constraints(cfg.monitor()));
       }
-      Baseline b = new Baseline(r.statistics(), MonitorRuntime.constraints(cfg.monitor()));
       runtime.baselines().write(target, b);
+      WindowStatistics r = b.statistics();
       PrintWriter o = spec.commandLine().getOut();
-      o.printf(Locale.ROOT, "baseline of %s: %d predictions from %d records (%d unusable), %d classes -> %s/{statistics,constraints}.json%n",
-          endpoint, r.statistics().count(), r.statistics().records(), r.statistics().unusableTotal(),
-          r.statistics().classes().size(), target);
-      if (r.statistics().count() < cfg.monitor().minRecords()) {
+      o.printf(Locale.ROOT, "baseline of %s: %d predictions from %d records (%d unusable), %d classes -> %s/{statistics,constraints%s}.json%n",
+          endpoint, r.count(), r.records(), r.unusableTotal(), r.classes().size(), target,
+          b.signals() == null ? "" : ",signals");
+      if (b.signals() != null) {
+        o.printf(Locale.ROOT, "model-side signals: %d inputs embedded (%s, %d dimensions), screening threshold %s at %.0f%%"
+                + " false positives%n", b.signals().embeddings().rows(), b.signals().embeddingNode(),
+            b.signals().embeddings().columns(), b.signals().squeezeThreshold(), 100 * b.signals().falsePositiveRate());
+      }
+      if (r.count() < cfg.monitor().minRecords()) {
         o.printf(Locale.ROOT, "warning: only %d predictions, fewer than monitor.minRecords %d; the baseline is thin%n",
-            r.statistics().count(), cfg.monitor().minRecords());
+            r.count(), cfg.monitor().minRecords());
       }
       o.flush();
     }

@@ -85,7 +85,7 @@ final class MonitorCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (ReportPipeline pipeline = new ReportPipeline(cfg, registry, reportsDir, Clock.systemUTC());
         MonitorRuntime runtime = new MonitorRuntime(cfg, new MonitorMetrics(registry), List.of(pipeline.listener()), true,
-            Clock.systemUTC())) {
+            Clock.systemUTC(), pipeline.probes())) {
       Map<String, WindowRunner> runners = new HashMap<>();
       List<MonitorScheduler.Job> jobs = new ArrayList<>();
       for (EndpointConfig e : cfg.endpoints()) {
@@ -182,7 +182,7 @@ final class MonitorCommand implements Callable<Integer> {
       try (ReportPipeline pipeline = dryRun ? null
               : new ReportPipeline(cfg, new SimpleMeterRegistry(), reportsDir, Clock.systemUTC());
           MonitorRuntime runtime = new MonitorRuntime(cfg, null, pipeline == null ? List.of() : List.of(pipeline.listener()),
-              !dryRun, Clock.systemUTC())) {
+              !dryRun, Clock.systemUTC(), pipeline == null ? null : pipeline.probes())) {
         WindowMonitor monitor = monitor(spec, runtime, endpoint);
         MonitorReport r;
         try (WindowProgress progress = new WindowProgress(spec.commandLine().getErr(), "reading " + endpoint + " " + w)) {

@@ -22,6 +22,8 @@ import dev.vigil.monitor.truth.GroundTruthWriter;
 import dev.vigil.monitor.truth.KafkaLabelSource;
 import dev.vigil.monitor.truth.LabelSource;
 import dev.vigil.monitor.truth.S3LabelSource;
+import dev.vigil.monitor.signals.ModelProbe;
+import dev.vigil.monitor.signals.ModelSignals;
 import dev.vigil.monitor.window.KafkaWindowSource;
 import dev.vigil.monitor.window.S3WindowSource;
 import dev.vigil.monitor.window.WindowSource;
@@ -62,6 +64,7 @@ public final class MonitorRuntime implements AutoCloseable {
   private final BaselineStore baselines;
   private final Clock clock;
   private final boolean publish;
+  private final ModelProbe.Factory probes; // null: no model-side signals
 
   /**
    * @param metricsOrNull gauges, or null
@@ -69,6 +72,18 @@ public final class MonitorRuntime implements AutoCloseable {
    */
   public MonitorRuntime(VigilConfig config, MonitorMetrics metricsOrNull, List<ReportListener> listeners,
       boolean publish, Clock clock) {
+    this(config, metricsOrNull, listeners, publish, clock, null);
+  }
+
+  /**
+   * As the plain runtime; with {@code probeOrNull} and {@code saliency.signals.enabled}, windows
+   * and baselines get the model-side signals (input drift, adversarial screening).
+   *
+   * @param probesOrNull the model per endpoint (pipeline's {@code ReportPipeline.probes()}), not closed here
+   */
+  public MonitorRuntime(VigilConfig config, MonitorMetrics metricsOrNull, List<ReportListener> listeners,
+      boolean publish, Clock clock, ModelProbe.Factory probesOrNull) {
+    this.probes = config.saliency().signals().enabled() ? probesOrNull : null;
     this.config = config;
     this.metrics = metricsOrNull;
     this.listeners = List.copyOf(listeners);
@@ -130,9 +145,11 @@ public final class MonitorRuntime implements AutoCloseable {
     ReportPublisher publisher = publish
         ? new ReportPublisher(s3, config.sinks().s3().bucket(), config.sinks().s3().prefix(), reportProducer, m.reportsTopic())
         : null;
+    ModelSignals signals = probes == null ? null : new ModelSignals(probes.forEndpoint(e.name()),
+        config.saliency().signals(), baseline == null ? null : baseline.signals());
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), source(e), constraints(m), baseline,
         m.flaggedSamplesPerViolation(), publisher, metrics, listeners, clock, labelSource(e.name()),
-        m.groundTruth().maxDelay());
+        m.groundTruth().maxDelay(), signals);
   }
 
   /**
@@ -159,7 +176,8 @@ public final class MonitorRuntime implements AutoCloseable {
     // Labels join the baseline too: its accuracy and calibration are what windows are held to.
     return new WindowMonitor(e.name(), e.variant(), outputSpec(e), sourceOrNull == null ? source(e) : sourceOrNull,
         constraints(m), null, m.flaggedSamplesPerViolation(), null, null, List.of(), clock, labelSource(e.name()),
-        m.groundTruth().maxDelay());
+        m.groundTruth().maxDelay(),
+        probes == null ? null : new ModelSignals(probes.forEndpoint(e.name()), config.saliency().signals(), null));
   }
 
   /**

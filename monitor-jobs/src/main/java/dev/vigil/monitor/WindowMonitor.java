@@ -14,6 +14,7 @@ import dev.vigil.monitor.report.PublishException;
 import dev.vigil.monitor.report.ReportBuilder;
 import dev.vigil.monitor.report.ReportListener;
 import dev.vigil.monitor.report.ReportPublisher;
+import dev.vigil.monitor.signals.ModelSignals;
 import dev.vigil.monitor.window.Window;
 import dev.vigil.monitor.window.WindowReadException;
 import dev.vigil.monitor.window.WindowSource;
@@ -54,6 +55,7 @@ public final class WindowMonitor {
   private final MonitorMetrics metrics;
   private final List<ReportListener> listeners;
   private final Clock clock;
+  private final ModelSignals signals; // null: no model-side signals
   private final Deque<MonitorReport> history = new ArrayDeque<>(); // guarded by this
   private final LabelSource labelSource; // null: no ground truth configured
   private final Duration labelDelay;
@@ -70,24 +72,27 @@ public final class WindowMonitor {
       Baseline baselineOrNull, int flaggedPerViolation, ReportPublisher publisherOrNull,
       MonitorMetrics metricsOrNull, List<ReportListener> listeners, Clock clock) {
     this(endpoint, variant, output, source, constraints, baselineOrNull, flaggedPerViolation, publisherOrNull,
-        metricsOrNull, listeners, clock, null, Duration.ZERO);
+        metricsOrNull, listeners, clock, null, Duration.ZERO, null);
   }
 
   /**
-   * As the plain monitor, joining each window's predictions to ground-truth labels.
+   * As the plain monitor, joining each window's predictions to ground-truth labels and with
+   * model-side signals.
    *
    * @param labelSourceOrNull where labels are read; null: none (an estimate is still made when the
    *     baseline carries a calibration)
    * @param labelDelay labels written up to this long after a window's end count for it; the window
    *     is re-evaluated by {@link #recheckLabels} while labels may still arrive
+   * @param signalsOrNull input drift and adversarial screening through the model, or null
    */
   public WindowMonitor(
       String endpoint, String variant, OutputSpec output, WindowSource source, Constraints constraints,
       Baseline baselineOrNull, int flaggedPerViolation, ReportPublisher publisherOrNull,
       MonitorMetrics metricsOrNull, List<ReportListener> listeners, Clock clock, LabelSource labelSourceOrNull,
-      Duration labelDelay) {
+      Duration labelDelay, ModelSignals signalsOrNull) {
     this.labelSource = labelSourceOrNull;
     this.labelDelay = labelDelay == null ? Duration.ZERO : labelDelay;
+    this.signals = signalsOrNull;
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.variant = variant;
     this.output = Objects.requireNonNull(output, "output");
@@ -124,20 +129,9 @@ public final class WindowMonitor {
   public MonitorReport analyze(Window window, LongAdder progressOrNull) throws WindowReadException {
     Instant now = clock.instant();
     GroundTruth truth = labelsOf(window, now);
-    Calibration calibration = baseline == null || baseline.statistics().groundTruth() == null ? null
-        : baseline.statistics().groundTruth().calibration();
-    String labelsFrom = labelSource == null ? "none" : labelSource.name();
-    boolean collectIds = labelSource != null;
-    OutputParser parser = new OutputParser(output);
-    List<WindowScan> scans = source.read(window,
-        () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation, progressOrNull,
-            new QualityAccumulator(truth, calibration, labelsFrom, collectIds)));
-    WindowScan all = scans.get(0);
-    for (int i = 1; i < scans.size(); i++) {
-      all.merge(scans.get(i));
-    }
+    WindowScan all = scan(window, progressOrNull, truth);
     QualityAccumulator quality = all.quality();
-    if (collectIds && !window.end().plus(labelDelay).isBefore(now)) {
+    if (labelSource != null && !window.end().plus(labelDelay).isBefore(now)) {
       long[] ids = quality.idHashes();
       labelled.put(window, new WindowIds(ids, truth.fingerprintOf(ids)));
     }
@@ -153,7 +147,39 @@ public final class WindowMonitor {
           endpoint, window, all.earliestRetained(), Math.round(all.shareRead() * 100));
       report = ReportBuilder.incomplete(report, all.shareRead(), all.earliestRetained());
     }
-    return report;
+    return signals == null ? report : signals.apply(report, all.sampledInputs());
+  }
+
+  /**
+   * Reads a window as a baseline: its statistics (with its labels' accuracy and calibration when
+   * ground truth is configured), {@code constraints}, and with model-side signals the embeddings
+   * of a sample of its inputs and the calibrated screening threshold.
+   */
+  public Baseline baseline(Window window, LongAdder progressOrNull, Constraints limits) throws WindowReadException {
+    Instant now = clock.instant();
+    WindowScan all = scan(window, progressOrNull, labelsOf(window, now));
+    MonitorReport report = ReportBuilder.build(endpoint, variant, window.start(), window.end(), now,
+        source.name(), output.format().configName(), output.labels(), all.statistics(), all.quality(), all.flags(),
+        null, limits);
+    return new Baseline(report.statistics(), limits,
+        signals == null ? null : signals.baseline(all.sampledInputs()));
+  }
+
+  private WindowScan scan(Window window, LongAdder progressOrNull, GroundTruth truth) throws WindowReadException {
+    Calibration calibration = baseline == null || baseline.statistics().groundTruth() == null ? null
+        : baseline.statistics().groundTruth().calibration();
+    String labelsFrom = labelSource == null ? "none" : labelSource.name();
+    boolean collectIds = labelSource != null;
+    OutputParser parser = new OutputParser(output);
+    List<WindowScan> scans = source.read(window,
+        () -> new WindowScan(parser, constraints.lowConfidenceThreshold(), flaggedPerViolation, progressOrNull,
+            new QualityAccumulator(truth, calibration, labelsFrom, collectIds),
+            signals == null ? null : signals.sampler()));
+    WindowScan all = scans.get(0);
+    for (int i = 1; i < scans.size(); i++) {
+      all.merge(scans.get(i));
+    }
+    return all;
   }
 
   /** The labels written for a window: {@code [start, min(end + delay, now))}. */

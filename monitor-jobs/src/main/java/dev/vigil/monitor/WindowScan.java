@@ -9,6 +9,9 @@ import dev.vigil.monitor.output.OutputParseException;
 import dev.vigil.monitor.output.OutputParser;
 import dev.vigil.monitor.output.ParsedOutput;
 import dev.vigil.monitor.output.Prediction;
+import dev.vigil.monitor.quality.QualityAccumulator;
+import dev.vigil.monitor.signals.InputSampler;
+import dev.vigil.monitor.signals.SampledInput;
 import dev.vigil.monitor.stats.StatisticsAccumulator;
 import dev.vigil.monitor.stats.UnusableReason;
 import dev.vigil.monitor.window.CaptureVisitor;
@@ -30,7 +33,8 @@ public final class WindowScan implements CaptureVisitor {
   private long duplicates;
   private double shareRead = 1.0;
   private java.time.Instant earliestRetained;
-  private final dev.vigil.monitor.quality.QualityAccumulator quality; // null: no ground truth, no estimate
+  private final QualityAccumulator quality; // null: no ground truth, no estimate
+  private final InputSampler inputs; // null: model-side signals off
 
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation) {
     this(parser, lowConfidenceThreshold, flaggedPerViolation, null);
@@ -38,13 +42,17 @@ public final class WindowScan implements CaptureVisitor {
 
   /** @param progressOrNull counts every record read (shared by all readers; for progress display) */
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull) {
-    this(parser, lowConfidenceThreshold, flaggedPerViolation, progressOrNull, null);
+    this(parser, lowConfidenceThreshold, flaggedPerViolation, progressOrNull, null, null);
   }
 
-  /** @param qualityOrNull joins predictions to labels and sums calibrated confidence (one per scan) */
+  /**
+   * @param qualityOrNull joins predictions to labels and sums calibrated confidence (one per scan)
+   * @param inputsOrNull samples the inputs of readable records for the model-side signals
+   */
   public WindowScan(OutputParser parser, double lowConfidenceThreshold, int flaggedPerViolation, LongAdder progressOrNull,
-      dev.vigil.monitor.quality.QualityAccumulator qualityOrNull) {
+      QualityAccumulator qualityOrNull, InputSampler inputsOrNull) {
     this.quality = qualityOrNull;
+    this.inputs = inputsOrNull;
     this.progress = progressOrNull;
     this.parser = parser;
     this.statistics = new StatisticsAccumulator(lowConfidenceThreshold);
@@ -76,6 +84,11 @@ public final class WindowScan implements CaptureVisitor {
       return;
     }
     statistics.format(parsed.format());
+    if (inputs != null && (r.vigil() == null || !r.vigil().truncated())) {
+      // The window readers skip input bodies (CaptureLineReader): then the location is kept.
+      CapturedBody in = r.endpointInput();
+      inputs.offer(r.eventId(), in == null || in.data().isEmpty() ? null : in, location);
+    }
     List<Prediction> predictions = parsed.predictions();
     for (int i = 0; i < predictions.size(); i++) {
       Prediction p = predictions.get(i);
@@ -164,7 +177,15 @@ public final class WindowScan implements CaptureVisitor {
     if (quality != null && other.quality != null) {
       quality.merge(other.quality);
     }
+    if (inputs != null && other.inputs != null) {
+      inputs.merge(other.inputs);
+    }
     return this;
+  }
+
+  /** The window's sample of inputs (empty when model-side signals are off). */
+  public List<SampledInput> sampledInputs() {
+    return inputs == null ? List.of() : inputs.sample();
   }
 
   public StatisticsAccumulator statistics() {
@@ -176,7 +197,7 @@ public final class WindowScan implements CaptureVisitor {
   }
 
   /** The ground-truth join and estimate, or null. */
-  public dev.vigil.monitor.quality.QualityAccumulator quality() {
+  public QualityAccumulator quality() {
     return quality;
   }
 }

@@ -20,6 +20,7 @@ import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportListener;
 import dev.vigil.pipeline.replay.ReplayReport;
 import dev.vigil.pipeline.replay.ReportReplay;
+import dev.vigil.pipeline.signals.OnnxModelProbes;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,6 +48,7 @@ public final class ReportPipeline implements AutoCloseable {
   private final S3Client s3;
   private final CaptureFetcher fetcher;
   private final ReportReplay replay;
+  private final OnnxModelProbes probes; // null: model-side signals off
   private final AlertDispatcher dispatcher;
   private final ReportListener listener;
   private final Extension extension;
@@ -87,6 +89,10 @@ public final class ReportPipeline implements AutoCloseable {
       opened.add(fetcher);
       replay = new ReportReplay(config, s3, fetcher, reportsDir, clock);
       opened.add(replay);
+      probes = OnnxModelProbes.openIfEnabled(config, fetcher);
+      if (probes != null) {
+        opened.add(probes);
+      }
       dispatcher = Alerts.dispatcher(config.alerts(), registry, new ReportPublisher(reportsDir, s3),
           sharedAlertState(config, s3));
     } catch (Exception | Error e) {
@@ -114,6 +120,14 @@ public final class ReportPipeline implements AutoCloseable {
     S3SinkConfig bucket = config.sinks().s3();
     String prefix = bucket.prefix().isEmpty() ? ALERT_STATE_PREFIX : bucket.prefix() + "/" + ALERT_STATE_PREFIX;
     return S3AlertState.open(s3, bucket.bucket(), prefix, j.instanceId(), SharedAlertState.DEFAULT_CLAIM_LEASE);
+  }
+
+  /**
+   * The model for the monitor's model-side signals (input drift, adversarial screening), to hand
+   * to {@link MonitorRuntime}; null when {@code saliency.signals} is off.
+   */
+  public OnnxModelProbes probes() {
+    return probes;
   }
 
   /** The listener to hand to {@link MonitorRuntime}. */
@@ -162,7 +176,12 @@ public final class ReportPipeline implements AutoCloseable {
   @Override
   public void close() {
     // The dispatcher first: it may still be replaying on its thread.
-    closeAll(List.of(dispatcher, replay, fetcher, s3));
+    List<AutoCloseable> all = new ArrayList<>(List.of(dispatcher, replay));
+    if (probes != null) {
+      all.add(probes);
+    }
+    all.addAll(List.of(fetcher, s3));
+    closeAll(all);
   }
 
   private static void closeAll(List<? extends AutoCloseable> resources) {

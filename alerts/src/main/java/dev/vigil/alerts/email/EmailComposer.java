@@ -3,7 +3,9 @@ package dev.vigil.alerts.email;
 import static dev.vigil.alerts.Text.html;
 
 import dev.vigil.alerts.AlertContent;
+import dev.vigil.alerts.AlertSection;
 import dev.vigil.alerts.HeatmapItem;
+import dev.vigil.alerts.SectionRenderer;
 import dev.vigil.alerts.Severity;
 import dev.vigil.alerts.Text;
 import dev.vigil.alerts.ViolationLine;
@@ -146,7 +148,7 @@ final class EmailComposer {
       for (int i = 0; i < heatmaps; i++) {
         related.addBodyPart(png(thumbs.get(i), heatmapCid(i), "thumb-" + (i + 1) + ".png", Part.INLINE));
       }
-      for (dev.vigil.alerts.AlertSection section : c.sections()) {
+      for (AlertSection section : c.sections()) {
         if (section.chartPng() != null) {
           related.addBodyPart(png(section.chartPng(), sectionCid(section), section.id() + ".png", Part.INLINE));
         }
@@ -189,7 +191,7 @@ final class EmailComposer {
     return "heatmap-" + (index + 1) + "-" + id + ".png";
   }
 
-  static String sectionCid(dev.vigil.alerts.AlertSection section) {
+  static String sectionCid(AlertSection section) {
     return "section-" + section.id().replaceAll("[^A-Za-z0-9_-]", "_") + "@vigil";
   }
 
@@ -242,8 +244,8 @@ final class EmailComposer {
         h.append("<h2 style=\"font-size:16px\">Top-1 confidence</h2>")
             .append("<img src=\"cid:").append(CID_CONFIDENCE).append("\" alt=\"confidence histogram\" style=\"max-width:100%\">");
       }
-      for (dev.vigil.alerts.AlertSection section : c.sections()) {
-        h.append(dev.vigil.alerts.SectionRenderer.toHtml(section, "cid:" + sectionCid(section)));
+      for (AlertSection section : c.sections()) {
+        h.append(SectionRenderer.toHtml(section, "cid:" + sectionCid(section)));
       }
       if (heatmaps > 0) {
         h.append("<h2 style=\"font-size:16px\">FullGrad heatmaps of flagged samples</h2><table><tr>");
@@ -256,6 +258,7 @@ final class EmailComposer {
               .append("\" width=\"").append(THUMB_WIDTH).append("\" alt=\"heatmap ").append(i + 1).append("\"><br>")
               .append("<b>").append(html(item.predictedLabel())).append("</b> (class ").append(item.predictedClass())
               .append(")<br>").append(html(Text.percent(item.confidence()))).append(" confidence<br>")
+              .append(item.note() == null ? "" : "<i>" + html(item.note()) + "</i><br>")
               .append("<small>").append(html(item.eventId())).append("</small></td>");
         }
         h.append("</tr></table>");
@@ -312,7 +315,7 @@ final class EmailComposer {
           .append("\n");
     }
     if (alert.kind() == Alert.Kind.ALERT) {
-      c.sections().forEach(section -> t.append(dev.vigil.alerts.SectionRenderer.toText(section)));
+      c.sections().forEach(section -> t.append(SectionRenderer.toText(section)));
     }
     if (alert.kind() == Alert.Kind.ALERT && heatmaps > 0) {
       t.append("\nFlagged samples (heatmaps attached):\n");
@@ -320,6 +323,7 @@ final class EmailComposer {
         HeatmapItem item = c.heatmaps().get(i);
         t.append("- ").append(item.eventId()).append(": ").append(Text.oneLine(item.predictedLabel()))
             .append(" (class ").append(item.predictedClass()).append("), ").append(Text.percent(item.confidence()))
+            .append(item.note() == null ? "" : "; " + Text.oneLine(item.note()))
             .append("\n");
       }
     }

@@ -3,7 +3,9 @@ package dev.vigil.alerts.report;
 import static dev.vigil.alerts.Text.html;
 
 import dev.vigil.alerts.AlertContent;
+import dev.vigil.alerts.AlertSection;
 import dev.vigil.alerts.HeatmapItem;
+import dev.vigil.alerts.SectionRenderer;
 import dev.vigil.alerts.Text;
 import dev.vigil.alerts.ViolationLine;
 import dev.vigil.classes.ClassScore;
@@ -70,9 +72,8 @@ public final class HtmlReport {
       figure(h, "confidence-histogram", c.confidenceHistogramPng(), "Top-1 confidence histogram");
       h.append("</div>\n");
     }
-
-    for (dev.vigil.alerts.AlertSection section : c.sections()) {
-      h.append(dev.vigil.alerts.SectionRenderer.toHtml(section,
+    for (AlertSection section : c.sections()) {
+      h.append(SectionRenderer.toHtml(section,
           section.chartPng() == null ? "" : dataUri(section.chartPng()))).append('\n');
     }
 
@@ -90,6 +91,9 @@ public final class HtmlReport {
             .append("<p>Predicted <b>").append(html(item.predictedLabel())).append("</b> (class ")
             .append(item.predictedClass()).append(") with ").append(html(Text.percent(item.confidence())))
             .append(" confidence</p>");
+        if (item.note() != null) {
+          h.append("<p class=\"note\"><i>").append(html(item.note())).append("</i></p>");
+        }
         if (!item.top5().isEmpty()) {
           h.append("<table class=\"top5\"><tr><th>#</th><th>Class</th><th>Label</th><th>Probability</th></tr>");
           int rank = 1;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.alerts.AlertContent;
+import dev.vigil.alerts.AlertSection;
 import dev.vigil.alerts.Fixtures;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.MailServer;
@@ -216,6 +217,29 @@ class AlertEmailTest {
     assertThat(html).contains("evt-&quot;&gt;&lt;script&gt;x()&lt;/script&gt;");
     // the subject is plain text: the label stays as written, on one line
     assertThat(msg.getSubject()).isEqualTo("[Vigil] hostile: class 14 (" + hostile + ") predicted 80.5% of the time");
+  }
+
+  @Test
+  void signalsSectionAndScreeningNotesAreInHtmlTextAndInlineImage() throws Exception {
+    AlertContent base = Fixtures.content("signals", Fixtures.WINDOW_START, List.of(Fixtures.stopShare(0.9)), 1, "Stop");
+    HeatmapItem item = base.heatmaps().get(0);
+    HeatmapItem noted = new HeatmapItem(item.eventId(), item.predictedClass(), item.predictedLabel(), item.confidence(),
+        item.top5(), item.overlayPng(), item.inputPng(), "feature squeezing 0.9000 > 0.2000: likely adversarial");
+    AlertSection section = new AlertSection("input-signals", "Model-side signals <x>",
+        List.of("Input drift: MMD^2 = 0.01, permutation p = 0.002"), List.of(), List.of(), Fixtures.chart(320, 200),
+        "embeddings");
+    AlertContent content = new AlertContent(base.endpoint(), base.variant(), base.windowStart(), base.windowEnd(),
+        base.violations(), base.classDistributionChartPng(), base.confidenceHistogramPng(), List.of(noted),
+        base.reportJson(), base.reportLocation(), false, List.of(section));
+    MimeMessage msg = sendAndRead(content, EmailChannel.DEFAULT_MAX_EMAIL_BYTES);
+    assertThat(html(msg)).contains("Model-side signals &lt;x&gt;", "permutation p = 0.002",
+        "cid:section-input-signals@vigil", "likely adversarial");
+    assertThat(text(msg)).contains("Input drift: MMD^2 = 0.01", "likely adversarial");
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    msg.writeTo(raw);
+    assertThat(raw.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("<section-input-signals@vigil>");
+    String page = dev.vigil.alerts.report.HtmlReport.render(content);
+    assertThat(page).contains("id=\"input-signals\"", "permutation p = 0.002", "likely adversarial");
   }
 
   @Test

@@ -143,6 +143,19 @@ public final class DemoCommand implements Callable<Integer> {
     });
   }
 
+  /** The model-side signals of a window, when the run had them. */
+  private static void signals(PrintWriter o, String window, dev.vigil.monitor.report.MonitorReport r) {
+    dev.vigil.monitor.signals.InputSignals s = r.signals();
+    if (s == null) {
+      return;
+    }
+    o.printf(Locale.ROOT, "  %s signals: input drift MMD p = %s, BBSD p = %s (%d vs %d inputs);"
+            + " %d of %d flagged samples likely adversarial%n", window, s.mmdPValue() == null ? "n/a"
+            : String.format(Locale.ROOT, "%.3g", s.mmdPValue()), s.bbsdPValue() == null ? "n/a"
+            : String.format(Locale.ROOT, "%.3g", s.bbsdPValue()), s.windowSample(), s.baselineSample(),
+        s.likelyAdversarial(), s.screened());
+  }
+
   private static int summary(PrintWriter o, PrintWriter err, DemoResult r, Duration elapsed) {
     StopSignAttack.Run a = r.attack();
     o.printf(Locale.ROOT, "vigil demo: done in %.1f s (stages:", elapsed.toMillis() / 1000.0);
@@ -169,6 +182,8 @@ public final class DemoCommand implements Callable<Integer> {
       o.printf(Locale.ROOT, "    VIOLATION %s %s: value %.3f, limit %.3f%n", v.type().code(), v.featureName(),
           v.value(), v.limit());
     }
+    signals(o, "clean window", r.cleanReport());
+    signals(o, "attack window", r.attackReport());
     o.println("  files:");
     line(o, "config", r.config());
     line(o, "baseline", r.baselineDir());

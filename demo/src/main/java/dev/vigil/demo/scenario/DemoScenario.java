@@ -17,6 +17,7 @@ import dev.vigil.monitor.baseline.Baseline;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportKeys;
+import dev.vigil.monitor.stats.WindowStatistics;
 import dev.vigil.monitor.truth.GroundTruthWriter;
 import dev.vigil.capture.format.GroundTruthRecord;
 import dev.vigil.monitor.window.Window;
@@ -148,7 +149,8 @@ public final class DemoScenario {
         HeatmapPairs pairs = new HeatmapPairs(explainer, fetcher, attacked, SignClass.labels(), out.resolve("pairs"));
         try (ReportPipeline pipeline = new ReportPipeline(config, new SimpleMeterRegistry(), out.resolve("reports"),
                 clock, pairs);
-            MonitorRuntime monitors = new MonitorRuntime(config, null, List.of(pipeline.listener()), true, clock)) {
+            MonitorRuntime monitors = new MonitorRuntime(config, null, List.of(pipeline.listener()), true, clock,
+                pipeline.probes())) {
           return story(stack, config, generator, agent, traffic, runtime, monitors, pipeline, pairs, attacked,
               configFile);
         }
@@ -165,12 +167,18 @@ public final class DemoScenario {
     Window baselineWindow = sendWindow(traffic, agent, baselineRequests, "baseline traffic").window();
     // Reviewed labels of the baseline traffic: the baseline gets its accuracy and its calibration from them.
     pushLabels(runtime, baselineRequests, "baseline");
-    MonitorReport baselineRun = runtime.baselineMonitor(ENDPOINT, null).analyze(baselineWindow);
+    // The monitors' runtime carries the model: the baseline keeps its inputs' embeddings and screening threshold.
+    Baseline baseline = monitors.baselineMonitor(ENDPOINT, null).baseline(baselineWindow, null,
+        MonitorRuntime.constraints(config.monitor()));
     Path baselineDir = out.resolve("baseline");
-    runtime.baselines().write(baselineDir.toString(),
-        new Baseline(baselineRun.statistics(), MonitorRuntime.constraints(config.monitor())));
+    runtime.baselines().write(baselineDir.toString(), baseline);
     listener.detail(String.format(Locale.ROOT, "baseline: %d predictions from %d captured records%s -> %s",
-        baselineRun.statistics().count(), baselineRun.statistics().records(), accuracy(baselineRun), baselineDir));
+        baseline.statistics().count(), baseline.statistics().records(), accuracy(baseline.statistics()), baselineDir));
+    if (baseline.signals() != null) {
+      listener.detail(String.format(Locale.ROOT, "baseline: %d inputs embedded (%s), screening threshold %.4f",
+          baseline.signals().embeddings().rows(), baseline.signals().embeddingNode(),
+          baseline.signals().squeezeThreshold()));
+    }
 
     stage(3, "sending a clean window and checking it against the baseline");
     List<Traffic.Request> cleanRequests = requests("check", signs(generator, 2, settings.cleanRequests()));
@@ -238,7 +246,7 @@ public final class DemoScenario {
     Path html = files(reports, p -> p.equals("report.html")).stream().max(Comparator.comparing(DemoScenario::modified))
         .orElse(null);
     finishStage();
-    return new DemoResult(configFile, run, servedAsStop, baselineWindow, baselineRun.statistics().records(),
+    return new DemoResult(configFile, run, servedAsStop, baselineWindow, baseline.statistics().records(),
         cleanReport, beforeLabels, attackReport, baselineDir, eml, html, heatmaps, pairs.written(), charts, stageTimes);
   }
 
@@ -287,7 +295,11 @@ public final class DemoScenario {
 
   /** ", accuracy 41.6% on 120 labelled (estimated 62.0%)" or ", estimated accuracy 62.0%" for a log line. */
   static String accuracy(MonitorReport r) {
-    var g = r.statistics().groundTruth();
+    return accuracy(r.statistics());
+  }
+
+  private static String accuracy(WindowStatistics statistics) {
+    var g = statistics.groundTruth();
     if (g == null) {
       return "";
     }
@@ -399,6 +411,8 @@ public final class DemoScenario {
           batchSize: 8
           samplesPerViolation: 4
           intraOpThreads: 2
+          # Input drift of the model's embeddings and feature-squeezing screening of flagged samples.
+          signals: {enabled: true, sampleSize: 256}
         alerts:
           smtp: {host: 127.0.0.1, port: %d, tls: none}
           from: vigil-demo@localhost
@@ -440,8 +454,12 @@ public final class DemoScenario {
     String folder = ReportKeys.directory(config.sinks().s3().prefix(), report.endpoint(), report.windowStart(),
         report.windowEnd());
     List<Path> out = new ArrayList<>();
-    for (String name : List.of(ReportKeys.CLASS_DISTRIBUTION_PNG, ReportKeys.CONFIDENCE_HISTOGRAM_PNG,
-        ReportKeys.CLASS_SHARE_HISTORY_PNG)) {
+    List<String> names = new ArrayList<>(List.of(ReportKeys.CLASS_DISTRIBUTION_PNG,
+        ReportKeys.CONFIDENCE_HISTOGRAM_PNG, ReportKeys.CLASS_SHARE_HISTORY_PNG));
+    if (dev.vigil.monitor.chart.InputProjectionChart.available(report)) {
+      names.add(ReportKeys.INPUT_EMBEDDINGS_PNG);
+    }
+    for (String name : names) {
       try {
         byte[] png = runtime.s3().getObjectAsBytes(b -> b.bucket(config.sinks().s3().bucket()).key(folder + name))
             .asByteArray();

@@ -6,6 +6,7 @@ import dev.vigil.demo.attack.StopSignAttack;
 import dev.vigil.demo.signs.SignClass;
 import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.check.ViolationType;
+import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.stack.EmbeddedStack;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -96,7 +97,23 @@ class DemoScenarioTest {
     assertThat(Files.readString(r.reportHtml())).contains("class_share_exceeded").contains("accuracy_drop")
         .contains("Model quality (ground truth)");
     assertThat(r.heatmaps()).isNotEmpty().allSatisfy(p -> assertThat(p).isRegularFile());
-    assertThat(r.charts()).hasSize(3);
+    for (MonitorReport rep : List.of(r.cleanReport(), r.attackReport())) {
+      rep.checks().stream().filter(c -> c.type() == ViolationType.INPUT_DRIFT || c.type() == ViolationType.ADVERSARIAL_INPUTS)
+          .forEach(c -> System.out.println("DEMO signals: " + c.type().code() + " " + c.status() + " " + c.description()));
+    }
+    assertThat(r.charts()).hasSize(4); // with the input embeddings' PCA picture
+
+    // Model-side signals: the clean window passed input_drift (its violations are empty, above); the
+    // flagged Stop samples were screened and most PGD images read as adversarial.
+    assertThat(r.cleanReport().signals()).isNotNull();
+    assertThat(r.cleanReport().checks()).anyMatch(c -> c.type() == ViolationType.INPUT_DRIFT
+        && c.status() == dev.vigil.monitor.check.CheckStatus.PASSED);
+    assertThat(r.attackReport().signals().screened()).isPositive();
+    assertThat(r.attackReport().flaggedSamples()).filteredOn(f -> f.violation() == ViolationType.CLASS_SHARE_EXCEEDED)
+        .isNotEmpty().allSatisfy(f -> assertThat(f.screening()).isNotNull());
+    assertThat(DemoResult.codes(r.attackReport())).contains("adversarial_inputs");
+    assertThat(Files.readString(r.reportHtml())).contains("id=\"input-signals\"", "feature squeezing");
+    assertThat(Files.readString(r.eml())).contains("Model-side signals");
     for (Path pair : r.pairs()) {
       BufferedImage image = ImageIO.read(pair.toFile());
       assertThat(image.getWidth()).isGreaterThan(2 * image.getHeight());

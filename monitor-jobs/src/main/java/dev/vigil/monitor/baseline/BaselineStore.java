@@ -3,6 +3,7 @@ package dev.vigil.monitor.baseline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.report.ReportJson;
+import dev.vigil.monitor.signals.BaselineSignals;
 import dev.vigil.monitor.stats.WindowStatistics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +23,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class BaselineStore {
   public static final String STATISTICS = "statistics.json";
   public static final String CONSTRAINTS = "constraints.json";
+  /** Optional: the model-side signals (embeddings of a sample of inputs, screening threshold). */
+  public static final String SIGNALS = "signals.json";
 
   private final ObjectMapper json = ReportJson.mapper();
   private final S3Client s3OrNull;
@@ -39,10 +42,12 @@ public final class BaselineStore {
   public Baseline read(String location) throws BaselineException {
     byte[] stats = load(location, STATISTICS);
     byte[] cons = load(location, CONSTRAINTS);
+    byte[] signals = loadOptional(location, SIGNALS);
     try {
       WindowStatistics s = json.readValue(stats, WindowStatistics.class);
       Constraints c = json.readValue(cons, Constraints.class);
-      return new Baseline(s, c);
+      BaselineSignals g = signals == null ? null : json.readValue(signals, BaselineSignals.class);
+      return new Baseline(s, c, g);
     } catch (IOException | IllegalArgumentException e) {
       throw new BaselineException(
           "baseline at " + location + " is not valid: " + e.getMessage()
@@ -55,6 +60,11 @@ public final class BaselineStore {
     try {
       store(location, STATISTICS, json.writeValueAsBytes(baseline.statistics()));
       store(location, CONSTRAINTS, json.writeValueAsBytes(baseline.constraints()));
+      if (baseline.signals() != null) {
+        store(location, SIGNALS, json.writeValueAsBytes(baseline.signals()));
+      } else {
+        remove(location, SIGNALS); // a rebuilt baseline must not keep another sample's embeddings
+      }
     } catch (IOException e) {
       throw new BaselineException("cannot write baseline to " + location + ": " + e.getMessage(), e);
     }
@@ -67,6 +77,31 @@ public final class BaselineStore {
     } catch (IOException e) {
       throw new BaselineException("cannot read statistics from " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A baseline file that may be absent (null then). */
+  private byte[] loadOptional(String location, String name) throws BaselineException {
+    try {
+      return load(location, name);
+    } catch (BaselineException e) {
+      if (e.getCause() instanceof NoSuchFileException || e.getCause() instanceof NoSuchKeyException) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private void remove(String location, String name) throws IOException {
+    if (isS3(location)) {
+      S3Path p = S3Path.of(location, name);
+      try {
+        s3().deleteObject(b -> b.bucket(p.bucket()).key(p.key()));
+      } catch (SdkException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      return;
+    }
+    Files.deleteIfExists(Path.of(location).resolve(name));
   }
 
   private byte[] load(String location, String name) throws BaselineException {

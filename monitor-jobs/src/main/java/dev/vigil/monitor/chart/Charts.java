@@ -154,7 +154,7 @@ public final class Charts {
     return png(chart);
   }
 
-  private static void style(JFreeChart chart) {
+  static void style(JFreeChart chart) {
     chart.setBackgroundPaint(Color.WHITE);
     chart.getPlot().setBackgroundPaint(new Color(0xFAFAFA));
   }
@@ -163,7 +163,7 @@ public final class Charts {
     return png(chart, WIDTH, HEIGHT);
   }
 
-  private static byte[] png(JFreeChart chart, int width, int height) {
+  static byte[] png(JFreeChart chart, int width, int height) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     try {
       ChartUtils.writeChartAsPNG(out, chart, width, height);

@@ -40,7 +40,17 @@ public enum ViolationType {
    * the rest): it is judged on the part that could be read, and this says how much that was
    * ({@code value}: the share of the window's time span read; a warning).
    */
-  INCOMPLETE_WINDOW("incomplete_window");
+  INCOMPLETE_WINDOW("incomplete_window"),
+  /**
+   * The model's penultimate embeddings of a sample of the window's inputs differ from the
+   * baseline's (MMD^2 or BBSD p-value below {@code saliency.signals.driftPValue}).
+   */
+  INPUT_DRIFT("input_drift"),
+  /**
+   * More than {@code saliency.signals.adversarialShareMax} of the screened flagged samples are
+   * likely adversarial by feature squeezing.
+   */
+  ADVERSARIAL_INPUTS("adversarial_inputs");
 
   private final String code;
 

@@ -63,6 +63,81 @@ public final class CaptureFetcher implements AutoCloseable {
     }
   }
 
+  /**
+   * A fetched record, or why it could not be fetched.
+   *
+   * @param record the record, null on failure
+   * @param error one line, null on success
+   */
+  public record Fetched(CaptureRecord record, String error) {}
+
+  /**
+   * The records at {@code locations}, in order; an S3 object holding several of them is read once
+   * (a window's sample of inputs often lies in few objects). Failures are reported per location.
+   */
+  public synchronized List<Fetched> fetchAll(List<CaptureLocation> locations) {
+    Fetched[] out = new Fetched[locations.size()];
+    java.util.Map<String, List<Integer>> byObject = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < locations.size(); i++) {
+      CaptureLocation loc = locations.get(i);
+      if (loc.kind() == CaptureLocation.Kind.S3 && s3 != null) {
+        byObject.computeIfAbsent(loc.bucket() + "\n" + loc.key(), k -> new java.util.ArrayList<>()).add(i);
+      } else {
+        out[i] = fetchOne(loc);
+      }
+    }
+    for (List<Integer> indices : byObject.values()) {
+      indices.sort(java.util.Comparator.comparingLong(i -> locations.get(i).line()));
+      CaptureLocation first = locations.get(indices.get(0));
+      try (InputStream in = new BufferedInputStream(
+          s3.getObject(b -> b.bucket(first.bucket()).key(first.key())), 64 * 1024)) {
+        long line = 1;
+        for (int i : indices) {
+          CaptureLocation loc = locations.get(i);
+          int b = 0;
+          while (line < loc.line() && (b = in.read()) >= 0) {
+            if (b == '\n') {
+              line++;
+            }
+          }
+          if (line < loc.line()) {
+            out[i] = new Fetched(null, loc.uri() + ": the object has only " + line + " lines");
+            continue;
+          }
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+          while ((b = in.read()) >= 0 && b != '\n') {
+            bytes.write(b);
+          }
+          line++;
+          out[i] = parsed(loc, bytes.toByteArray());
+        }
+      } catch (IOException | SdkException e) {
+        for (int i : indices) {
+          if (out[i] == null) {
+            out[i] = new Fetched(null, "cannot fetch " + locations.get(i).uri() + ": " + e.getMessage());
+          }
+        }
+      }
+    }
+    return List.of(out);
+  }
+
+  private Fetched fetchOne(CaptureLocation loc) {
+    try {
+      return new Fetched(fetch(loc), null);
+    } catch (IOException e) {
+      return new Fetched(null, e.getMessage());
+    }
+  }
+
+  private Fetched parsed(CaptureLocation loc, byte[] line) {
+    try {
+      return new Fetched(codec.parse(line), null);
+    } catch (MalformedCaptureException e) {
+      return new Fetched(null, loc.uri() + " is not a capture record: " + e.getMessage());
+    }
+  }
+
   private static byte[] fileLine(CaptureLocation loc) throws IOException {
     try (InputStream in = new BufferedInputStream(java.nio.file.Files.newInputStream(java.nio.file.Path.of(loc.key())), 64 * 1024)) {
       return nthLine(in, loc);

@@ -122,7 +122,8 @@ public final class FlagCollector {
             case CLASS_RECALL_DROP -> List.of();
             case COMPLETENESS -> sorted(unusable);
             case UNPARSEABLE_OUTPUTS -> sorted(unparseable);
-            case INSUFFICIENT_DATA, INCOMPLETE_WINDOW -> List.of();
+            // The model-side signals add their own samples (ModelSignals).
+            case INSUFFICIENT_DATA, INCOMPLETE_WINDOW, INPUT_DRIFT, ADVERSARIAL_INPUTS -> List.of();
           };
       for (Candidate c : evidence) {
         out.add(c.toSample(v.type(), v.featureName(), labels));

@@ -2,6 +2,7 @@ package dev.vigil.monitor.flag;
 
 import dev.vigil.classes.ClassScore;
 import dev.vigil.monitor.check.ViolationType;
+import dev.vigil.monitor.signals.Screening;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +20,7 @@ import java.util.List;
  * @param confidence top-1 confidence, null when the format carries none
  * @param topK top classes with scores, best first (empty without confidences)
  * @param location where the record is stored
+ * @param screening its feature-squeezing verdict, null when not screened
  */
 public record FlaggedSample(
     ViolationType violation,
@@ -30,4 +32,26 @@ public record FlaggedSample(
     String predictedLabel,
     Double confidence,
     List<ClassScore> topK,
-    CaptureLocation location) {}
+    CaptureLocation location,
+    Screening screening) {
+
+  /** A sample not (yet) screened. */
+  public FlaggedSample(ViolationType violation, String featureName, String eventId, Instant inferenceTime,
+      int batchItem, int predictedClass, String predictedLabel, Double confidence, List<ClassScore> topK,
+      CaptureLocation location) {
+    this(violation, featureName, eventId, inferenceTime, batchItem, predictedClass, predictedLabel, confidence, topK,
+        location, null);
+  }
+
+  /** This sample with a screening verdict. */
+  public FlaggedSample withScreening(Screening verdict) {
+    return new FlaggedSample(violation, featureName, eventId, inferenceTime, batchItem, predictedClass,
+        predictedLabel, confidence, topK, location, verdict);
+  }
+
+  /** The same capture as a sample of another violation. */
+  public FlaggedSample asViolation(ViolationType type, String feature) {
+    return new FlaggedSample(type, feature, eventId, inferenceTime, batchItem, predictedClass, predictedLabel,
+        confidence, topK, location, screening);
+  }
+}

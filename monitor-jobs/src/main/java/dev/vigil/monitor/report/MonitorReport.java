@@ -5,6 +5,7 @@ import dev.vigil.monitor.check.CheckResult;
 import dev.vigil.monitor.check.Constraints;
 import dev.vigil.monitor.check.Violation;
 import dev.vigil.monitor.flag.FlaggedSample;
+import dev.vigil.monitor.signals.InputSignals;
 import dev.vigil.monitor.stats.WindowStatistics;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.List;
  * @param completeness share of usable records among those read ({@code statistics.completeness})
  * @param backfill true when the window was missed while no monitor ran (downtime) and checked
  *     late, by the next scheduled run; false for on-time windows and {@code run-once}
+ * @param signals the model-side signals (input drift, screening), null when not enabled
  */
 public record MonitorReport(
     String endpoint,
@@ -47,12 +49,30 @@ public record MonitorReport(
     List<Violation> violations,
     List<FlaggedSample> flaggedSamples,
     double completeness,
-    boolean backfill) {
+    boolean backfill,
+    InputSignals signals) {
+
+  /** A report of a window checked on time, without model-side signals. */
+  public MonitorReport(String endpoint, String variant, Instant windowStart, Instant windowEnd, Instant generatedAt,
+      String source, String outputFormat, WindowStatistics statistics, WindowStatistics baseline,
+      BaselineComparison comparison, Constraints constraints, List<CheckResult> checks, List<Violation> violations,
+      List<FlaggedSample> flaggedSamples, double completeness) {
+    this(endpoint, variant, windowStart, windowEnd, generatedAt, source, outputFormat, statistics, baseline,
+        comparison, constraints, checks, violations, flaggedSamples, completeness, false, null);
+  }
 
   /** This report marked as a backfill (or not). */
   public MonitorReport withBackfill(boolean backfill) {
     return new MonitorReport(endpoint, variant, windowStart, windowEnd, generatedAt, source, outputFormat, statistics,
-        baseline, comparison, constraints, checks, violations, flaggedSamples, completeness, backfill);
+        baseline, comparison, constraints, checks, violations, flaggedSamples, completeness, backfill, signals);
+  }
+
+  /** This report with model-side signals and the checks, violations and samples they add. */
+  public MonitorReport withSignals(InputSignals s, List<CheckResult> allChecks, List<Violation> allViolations,
+      List<FlaggedSample> allSamples) {
+    return new MonitorReport(endpoint, variant, windowStart, windowEnd, generatedAt, source, outputFormat,
+        statistics, baseline, comparison, constraints, List.copyOf(allChecks), List.copyOf(allViolations),
+        List.copyOf(allSamples), completeness, backfill, s);
   }
 
   /** Whether any check was violated. */

@@ -16,6 +16,8 @@ public final class ReportKeys {
   public static final String CLASS_SHARE_HISTORY_PNG = "class_share_history.png";
   /** Written only for windows with labelled predictions. */
   public static final String CONFUSION_MATRIX_PNG = "confusion_matrix.png";
+  /** Written when the report has model-side signals with a baseline to compare with. */
+  public static final String INPUT_EMBEDDINGS_PNG = "input_embeddings.png";
 
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter COMPACT =

@@ -1,6 +1,7 @@
 package dev.vigil.monitor.report;
 
 import dev.vigil.monitor.chart.Charts;
+import dev.vigil.monitor.chart.InputProjectionChart;
 import dev.vigil.monitor.chart.QualityCharts;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -61,6 +62,9 @@ public final class ReportPublisher {
         put(dir + ReportKeys.CLASS_SHARE_HISTORY_PNG, Charts.classShareHistory(history), "image/png");
         if (QualityCharts.hasConfusion(report)) {
           put(dir + ReportKeys.CONFUSION_MATRIX_PNG, QualityCharts.confusionMatrix(report), "image/png");
+        }
+        if (InputProjectionChart.available(report)) {
+          put(dir + ReportKeys.INPUT_EMBEDDINGS_PNG, InputProjectionChart.png(report), "image/png");
         }
       } catch (RuntimeException e) {
         throw new PublishException("cannot write the report to s3://" + bucket + "/" + dir + ": " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package dev.vigil.pipeline.alert;
 
 import dev.vigil.alerts.AlertContent;
+import dev.vigil.alerts.AlertSection;
 import dev.vigil.alerts.HeatmapItem;
 import dev.vigil.alerts.Severity;
 import dev.vigil.alerts.ViolationLine;
@@ -43,13 +44,19 @@ public final class ReportAdapter {
     return new AlertContent(report.endpoint(), report.variant(), report.windowStart(), report.windowEnd(), lines,
         chart("class distribution", () -> Charts.classDistribution(report)),
         chart("confidence histogram", () -> Charts.confidenceHistogram(report)),
-        heatmaps, ReportJson.toJson(report), reportLocation, report.backfill(),
+        SignalsSection.withNotes(heatmaps, report), ReportJson.toJson(report), reportLocation, report.backfill(),
         sections(report));
   }
 
-  private static List<dev.vigil.alerts.AlertSection> sections(MonitorReport report) {
-    dev.vigil.alerts.AlertSection quality = QualitySection.of(report);
-    return quality == null ? List.of() : List.of(quality);
+  /** The alert's further sections: model quality (ground truth), then the model-side signals. */
+  private static List<AlertSection> sections(MonitorReport report) {
+    List<AlertSection> sections = new ArrayList<>();
+    AlertSection quality = QualitySection.of(report);
+    if (quality != null) {
+      sections.add(quality);
+    }
+    sections.addAll(SignalsSection.of(report));
+    return sections;
   }
 
   /** One violation as a table line. Its dedup key is the check plus a stable subject. */

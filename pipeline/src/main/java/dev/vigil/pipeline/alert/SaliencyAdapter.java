@@ -74,8 +74,11 @@ public final class SaliencyAdapter {
       for (JsonNode t : s.path("top5")) {
         top.add(new ClassScore(t.path("index").asInt(), t.path("label").asText(null), t.path("probability").asDouble()));
       }
+      JsonNode v = s.path("screening");
+      String note = v.isObject() ? SignalsSection.note(new dev.vigil.monitor.signals.Screening(
+          v.path("score").asDouble(), v.path("threshold").asDouble(), v.path("likely_adversarial").asBoolean())) : null;
       out.add(new HeatmapItem(s.path("eventId").asText(), s.path("predictedClass").asInt(-1),
-          s.path("label").asText(null), s.path("confidence").asDouble(Double.NaN), top, png, null));
+          s.path("label").asText(null), s.path("confidence").asDouble(Double.NaN), top, png, null, note));
     }
     return out;
   }

@@ -11,6 +11,7 @@ import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.flag.FlaggedSample;
 import dev.vigil.monitor.report.MonitorReport;
 import dev.vigil.monitor.report.ReportKeys;
+import dev.vigil.monitor.signals.Screening;
 import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.SaliencyOptions;
 import dev.vigil.saliency.image.Preprocessing;
@@ -20,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -118,7 +121,13 @@ public final class ReportReplay implements AutoCloseable {
             config.saliency().batchSize(),
             clock);
     List<FlaggedSample> chosen = select(report, config.saliency().samplesPerViolation());
-    return replay.replay(SaliencyReplay.fetch(chosen, fetcher), sinks(report));
+    Map<String, Screening> screenings = new HashMap<>();
+    for (FlaggedSample s : report.flaggedSamples()) {
+      if (s.eventId() != null && s.screening() != null) {
+        screenings.putIfAbsent(SaliencyReplay.screeningKey(s.eventId(), s.batchItem()), s.screening());
+      }
+    }
+    return replay.replay(SaliencyReplay.fetch(chosen, fetcher), sinks(report), screenings);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.vigil.classes.ClassScore;
 import dev.vigil.classes.Labels;
 import dev.vigil.monitor.flag.CaptureFetcher;
 import dev.vigil.monitor.flag.FlaggedSample;
+import dev.vigil.monitor.signals.Screening;
 import dev.vigil.saliency.FullGradExplainer;
 import dev.vigil.saliency.ImageTensor;
 import dev.vigil.saliency.Provenance;
@@ -157,6 +158,16 @@ public final class SaliencyReplay {
    * @throws IOException when no sink could store the files (the message lists why)
    */
   public ReplayReport replay(List<Capture> captures, List<ArtifactSink> sinks) throws IOException {
+    return replay(captures, sinks, Map.of());
+  }
+
+  /**
+   * As {@link #replay(List, List)}, with each sample's adversarial screening in the index.
+   *
+   * @param screenings verdicts by {@code eventId#batchItem} ({@link #screeningKey})
+   */
+  public ReplayReport replay(List<Capture> captures, List<ArtifactSink> sinks, Map<String, Screening> screenings)
+      throws IOException {
     List<ReplayedSample> done = new ArrayList<>(captures.size());
     List<Pending> pending = new ArrayList<>();
     for (int i = 0; i < captures.size(); i++) {
@@ -195,7 +206,7 @@ public final class SaliencyReplay {
         done.set(p.index, render(captures.get(p.index), p, result, k, fileNames));
       }
     }
-    byte[] index = indexJson(done, provenance);
+    byte[] index = indexJson(done, provenance, screenings);
     List<String> written = write(done, index, sinks);
     LOG.info(
         "replayed {} of {} captures with FullGrad; files in {}",
@@ -336,7 +347,12 @@ public final class SaliencyReplay {
     }
   }
 
-  private byte[] indexJson(List<ReplayedSample> samples, Provenance provenance)
+  /** The key of a sample's screening verdict. */
+  public static String screeningKey(String eventId, int batchItem) {
+    return eventId + "#" + batchItem;
+  }
+
+  private byte[] indexJson(List<ReplayedSample> samples, Provenance provenance, Map<String, Screening> screenings)
       throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("method", "FullGrad");
@@ -363,6 +379,14 @@ public final class SaliencyReplay {
       m.put("location", s.location());
       m.put("batchItem", s.batchItem());
       m.put("status", s.ok() ? "ok" : "failed");
+      Screening verdict = screenings.get(screeningKey(s.eventId(), s.batchItem()));
+      if (verdict != null) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("score", verdict.score());
+        v.put("threshold", verdict.threshold());
+        v.put("likely_adversarial", verdict.likelyAdversarial());
+        m.put("screening", v);
+      }
       if (!s.ok()) {
         m.put("reason", s.reason());
       } else {
