@@ -20,7 +20,7 @@ class QualityPanelTest {
     WindowStatistics w = new WindowStatistics(10, 10, List.of(), conf, Map.of(), 0, 1, Map.of(), List.of(), g);
     Instant t = Instant.parse("2026-11-22T10:00:00Z");
     return new MonitorReport("signs", "v1", t, t.plusSeconds(3600), t, "s3", "probabilities", w, null, null,
-        Constraints.defaults(), List.of(), List.of(), List.of(), 1.0, false);
+        Constraints.defaults(), List.of(), List.of(), List.of(), 1.0);
   }
 
   @Test

@@ -51,7 +51,7 @@ public final class ReportBuilder {
     List<FlaggedSample> samples = flags.samplesFor(violations, driftClass);
     return new MonitorReport(endpoint, variant, windowStart, windowEnd, now, source, outputFormat,
         w, baselineOrNull, cmp, constraints, List.copyOf(checks), List.copyOf(violations),
-        List.copyOf(samples), w.completeness(), false);
+        List.copyOf(samples), w.completeness());
   }
 
   /**
@@ -74,6 +74,6 @@ public final class ReportBuilder {
     return new MonitorReport(report.endpoint(), report.variant(), report.windowStart(), report.windowEnd(),
         report.generatedAt(), report.source(), report.outputFormat(), report.statistics(), report.baseline(),
         report.comparison(), report.constraints(), List.copyOf(checks), List.copyOf(violations),
-        report.flaggedSamples(), report.completeness(), report.backfill());
+        report.flaggedSamples(), report.completeness(), report.backfill(), report.signals());
   }
 }

@@ -31,7 +31,7 @@ class ChartsTest {
         Collections.nCopies(20, 1L));
     WindowStatistics w = new WindowStatistics(10L * classes, 10L * classes, cs, conf, Map.of(), 0, 1, Map.of(), List.of());
     return new MonitorReport("traffic-signs", "v1", start, end, end, "s3", "probabilities", w, null, null,
-        Constraints.defaults(), List.of(), List.of(), List.of(), 1, false);
+        Constraints.defaults(), List.of(), List.of(), List.of(), 1);
   }
 
   @Test

@@ -16,8 +16,8 @@ class WindowScanSampleTest {
   @Test
   void readableRecordsInputsAreSampledAndMerged() {
     OutputParser parser = new OutputParser(new OutputSpec(OutputFormat.POINTER, "/probabilities", false, null));
-    WindowScan a = new WindowScan(parser, 0.5, 4, null, new InputSampler(3, 1));
-    WindowScan b = new WindowScan(parser, 0.5, 4, null, new InputSampler(3, 1));
+    WindowScan a = new WindowScan(parser, 0.5, 4, null, null, new InputSampler(3, 1));
+    WindowScan b = new WindowScan(parser, 0.5, 4, null, null, new InputSampler(3, 1));
     for (int i = 0; i < 10; i++) {
       (i % 2 == 0 ? a : b).record(record("e" + i, "{\"probabilities\": [0.9, 0.1]}"), null);
     }
@@ -25,7 +25,7 @@ class WindowScanSampleTest {
     a.merge(b);
     assertThat(a.sampledInputs()).hasSize(3).extracting(SampledInput::eventId).doesNotContain("unreadable");
     // Window readers skip input bodies: then the sample keeps where to fetch the record.
-    WindowScan fast = new WindowScan(parser, 0.5, 4, null, new InputSampler(3, 1));
+    WindowScan fast = new WindowScan(parser, 0.5, 4, null, null, new InputSampler(3, 1));
     fast.record(new CaptureRecord(null, CapturedBody.text("application/json", CapturedBody.OUTPUT,
         "{\"probabilities\": [0.9, 0.1]}"), "f", Instant.EPOCH, null, "0", null),
         dev.vigil.monitor.flag.CaptureLocation.s3("b", "k", 3));

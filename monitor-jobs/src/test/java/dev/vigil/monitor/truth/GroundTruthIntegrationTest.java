@@ -276,7 +276,7 @@ class GroundTruthIntegrationTest {
     S3WindowSource source = new S3WindowSource(s3, stack.s3Bucket(), CAPTURES, ENDPOINT, "v1", Duration.ofHours(2), 2);
     return new WindowMonitor(ENDPOINT, "v1", new OutputSpec(OutputFormat.PROBABILITIES, null, false, LABELS), source,
         Constraints.defaults(), baseline, 8, publisher, metrics, heard == null ? List.of() : List.of(heard::add),
-        Clock.systemUTC(), labels, Duration.ofHours(24));
+        Clock.systemUTC(), labels, Duration.ofHours(24), null);
   }
 
   private static byte[] capture(String inferenceId, Instant t, int predicted, double conf) {

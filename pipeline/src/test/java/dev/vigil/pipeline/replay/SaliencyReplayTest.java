@@ -283,7 +283,7 @@ class SaliencyReplayTest {
         flagged(ViolationType.LOW_CONFIDENCE, "top1_confidence", "evt-broken", 3),
         flagged(ViolationType.LOW_CONFIDENCE, "top1_confidence", "evt-json", 5));
     MonitorReport report = new MonitorReport("signs", "v1", START, END, END, "s3",
-        "probabilities", null, null, null, null, List.of(), List.of(share, low), flagged, 1.0, false);
+        "probabilities", null, null, null, null, List.of(), List.of(share, low), flagged, 1.0);
     VigilConfig config = config("{model: " + model + ", samplesPerViolation: 2, batchSize: 4}");
     Path localRoot = dir.resolve("reports");
     try (CaptureFetcher fetcher = new CaptureFetcher(s3, null, new CaptureRecordCodec());
@@ -315,7 +315,7 @@ class SaliencyReplayTest {
       MonitorReport report = new MonitorReport("signs", "v1", START, END, END, "s3",
           "probabilities", null, null, null, null, List.of(), List.of(new Violation(
               ViolationType.LOW_CONFIDENCE, "x", null, 1, 0, null, "d", Severity.WARNING)),
-          List.of(flagged("evt-ok-1", 1)), 1.0, false);
+          List.of(flagged("evt-ok-1", 1)), 1.0);
       assertThat(replay.replay(report).samples()).isEmpty();
     }
   }
