@@ -3,6 +3,7 @@ package dev.vigil.monitor.truth;
 import dev.vigil.capture.format.GroundTruthCodec;
 import dev.vigil.capture.format.MalformedCaptureException;
 import dev.vigil.classes.Labels;
+import dev.vigil.monitor.window.KafkaOffsets;
 import dev.vigil.monitor.window.WindowReadException;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -69,8 +69,8 @@ public final class KafkaLabelSource implements LabelSource {
       for (PartitionInfo i : infos) {
         partitions.add(new TopicPartition(topic, i.partition()));
       }
-      Map<TopicPartition, Long> starts = offsetsAt(consumer, partitions, from);
-      Map<TopicPartition, Long> ends = offsetsAt(consumer, partitions, to);
+      Map<TopicPartition, Long> starts = KafkaOffsets.at(consumer, partitions, from, timeout);
+      Map<TopicPartition, Long> ends = KafkaOffsets.at(consumer, partitions, to, timeout);
       Map<TopicPartition, Long> remaining = new HashMap<>();
       for (TopicPartition tp : partitions) {
         if (starts.get(tp) < ends.get(tp)) {
@@ -127,18 +127,5 @@ public final class KafkaLabelSource implements LabelSource {
     } catch (MalformedCaptureException e) {
       truth.malformed(where + ": " + e.getMessage());
     }
-  }
-
-  private Map<TopicPartition, Long> offsetsAt(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> partitions, Instant t) {
-    Map<TopicPartition, Long> query = new HashMap<>();
-    partitions.forEach(tp -> query.put(tp, Math.max(0, t.toEpochMilli())));
-    Map<TopicPartition, OffsetAndTimestamp> found = c.offsetsForTimes(query, timeout);
-    Map<TopicPartition, Long> ends = c.endOffsets(partitions, timeout);
-    Map<TopicPartition, Long> out = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      OffsetAndTimestamp o = found.get(tp);
-      out.put(tp, o == null ? ends.get(tp) : o.offset());
-    }
-    return out;
   }
 }

@@ -106,8 +106,8 @@ public final class KafkaWindowSource implements WindowSource {
         partitions.add(new TopicPartition(topic, p.partition()));
       }
       retained = earliestRetained(planner, partitions);
-      Map<TopicPartition, Long> startOffsets = offsetsAt(planner, partitions, window.start().minus(grace));
-      Map<TopicPartition, Long> endOffsets = offsetsAt(planner, partitions, window.end().plus(grace));
+      Map<TopicPartition, Long> startOffsets = KafkaOffsets.at(planner, partitions, window.start().minus(grace), timeout);
+      Map<TopicPartition, Long> endOffsets = KafkaOffsets.at(planner, partitions, window.end().plus(grace), timeout);
       for (TopicPartition tp : partitions) {
         long s = startOffsets.get(tp);
         long e = endOffsets.get(tp);
@@ -279,22 +279,5 @@ public final class KafkaWindowSource implements WindowSource {
       }
     }
     return latest;
-  }
-
-  /** Per partition: the first offset with timestamp >= t, or the end offset when none. */
-  private Map<TopicPartition, Long> offsetsAt(
-      KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Instant t) {
-    Map<TopicPartition, Long> query = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      query.put(tp, Math.max(0, t.toEpochMilli()));
-    }
-    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, timeout);
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-    Map<TopicPartition, Long> out = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      OffsetAndTimestamp o = found.get(tp);
-      out.put(tp, o == null ? ends.get(tp) : o.offset());
-    }
-    return out;
   }
 }
