@@ -99,16 +99,8 @@ class MonitorReplicasFaultTest {
         .until(() -> violating(MonitorRuns.of(endpoint, other)) > otherViolatingBefore
             && violating(MonitorRuns.of(endpoint, replicas)) >= 3);
     replicas[sender] = monitor(replicas[sender].log().getFileName().toString().replace(".log", ""), endpoint, jdbcUrl);
-    feeder.mode(Mode.CLEAN);
-    Instant cleanFrom = Instant.now().plusSeconds(1);
     // ...then clean ones, until the resolved notice is out.
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
-        MonitorRuns.of(endpoint, replicas).stream().anyMatch(r -> r.violations() == 0 && r.start().isAfter(cleanFrom))
-            && !mails(endpoint, true).isEmpty());
-    Thread.sleep(3000); // a second alert or notice would go out right behind
-    for (ChildJvm r : replicas) {
-      r.stop(Duration.ofSeconds(30));
-    }
+    resolveAndStop(endpoint, feeder, replicas);
 
     List<Run> runs = MonitorRuns.of(endpoint, replicas);
     List<String> alerts = mails(endpoint, false);
@@ -140,15 +132,7 @@ class MonitorReplicasFaultTest {
     awaitStarted(replicas);
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
         .until(() -> !mails(endpoint, false).isEmpty() && violating(MonitorRuns.of(endpoint, replicas)) >= 6);
-    feeder.mode(Mode.CLEAN);
-    Instant cleanFrom = Instant.now().plusSeconds(1);
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
-        MonitorRuns.of(endpoint, replicas).stream().anyMatch(r -> r.violations() == 0 && r.start().isAfter(cleanFrom))
-            && !mails(endpoint, true).isEmpty());
-    Thread.sleep(3000); // a second alert or notice would go out right behind
-    for (ChildJvm r : replicas) {
-      r.stop(Duration.ofSeconds(30));
-    }
+    resolveAndStop(endpoint, feeder, replicas);
 
     List<Run> runs = MonitorRuns.of(endpoint, replicas);
     List<String> alerts = mails(endpoint, false);
@@ -167,6 +151,23 @@ class MonitorReplicasFaultTest {
     assertThat(byReplica.getOrDefault("mem-b", 0)).as("replica b judged windows").isPositive();
     assertThat(alerts).as("alert e-mails for the incident").hasSize(1);
     assertThat(resolved).as("resolved e-mails for the incident").hasSize(1);
+  }
+
+  /**
+   * Ends the incident: clean captures from now on, until a clean window is reported and the
+   * resolved notice is out; then waits for a second alert or notice that would go out right
+   * behind, and stops every replica.
+   */
+  private static void resolveAndStop(String endpoint, CaptureFeeder feeder, ChildJvm... replicas) throws Exception {
+    feeder.mode(Mode.CLEAN);
+    Instant cleanFrom = Instant.now().plusSeconds(1);
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+        MonitorRuns.of(endpoint, replicas).stream().anyMatch(r -> r.violations() == 0 && r.start().isAfter(cleanFrom))
+            && !mails(endpoint, true).isEmpty());
+    Thread.sleep(3000);
+    for (ChildJvm r : replicas) {
+      r.stop(Duration.ofSeconds(30));
+    }
   }
 
   /** Whether {@code replica} logged claiming a message of {@code kind} (ALERT or RESOLVED) for the endpoint. */
