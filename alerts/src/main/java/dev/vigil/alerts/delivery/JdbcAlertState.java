@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +100,7 @@ public final class JdbcAlertState implements SharedAlertState {
       throw new IllegalArgumentException("claim lease must be >= 1s but was " + lease);
     }
     JdbcAlertState state = new JdbcAlertState(jdbcUrl, user, password,
-        instance == null || instance.isBlank() || instance.equals("AUTO") ? defaultInstance() : instance, lease);
+        SharedAlertState.instanceName(instance), lease);
     try {
       Connection c = state.connection();
       try (Statement st = c.createStatement()) {
@@ -399,13 +398,5 @@ public final class JdbcAlertState implements SharedAlertState {
       }
     }
     close();
-  }
-
-  private static String defaultInstance() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      host = "host";
-    }
-    return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

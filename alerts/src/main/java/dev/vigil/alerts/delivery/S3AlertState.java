@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,7 +112,7 @@ public final class S3AlertState implements SharedAlertState {
     }
     String root = prefix == null || prefix.isBlank() ? "" : prefix + "/";
     return new S3AlertState(s3, bucket, root,
-        instance == null || instance.isBlank() || instance.equals("AUTO") ? defaultInstance() : instance, lease);
+        SharedAlertState.instanceName(instance), lease);
   }
 
   @Override
@@ -430,13 +429,5 @@ public final class S3AlertState implements SharedAlertState {
 
   private static String encode(String name) {
     return URLEncoder.encode(name, StandardCharsets.UTF_8);
-  }
-
-  private static String defaultInstance() {
-    String host = System.getenv("HOSTNAME");
-    if (host == null || host.isBlank()) {
-      host = "host";
-    }
-    return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

@@ -25,6 +25,21 @@ public sealed interface SharedAlertState extends AutoCloseable permits JdbcAlert
 
   /** A claim whose owner has not refreshed it for this long is taken over by another replica. */
   Duration DEFAULT_CLAIM_LEASE = Duration.ofMinutes(2);
+
+  /**
+   * The replica's name in claims: {@code configured} ({@code monitor.jobStore.instanceId}), or for
+   * {@code AUTO}, blank or null one made of the host name, the process id and a random suffix.
+   */
+  static String instanceName(String configured) {
+    if (configured != null && !configured.isBlank() && !configured.equals("AUTO")) {
+      return configured;
+    }
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      host = "host";
+    }
+    return host + "-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
   /**
    * Sent claims are forgotten after this: a window judged again later than that (a manual
    * {@code run-once} of an old window) may alert again.
