@@ -216,8 +216,8 @@ public final class SinkChannel {
    * The sink failed: moves {@code unshipped} (the worker's memory-sourced batch, oldest first) and
    * the memory queue to the spool, so that a process killed during the outage loses none of them,
    * and every later entry goes to the spool too. While the spool is empty they are appended (when
-   * they fit); once it holds newer entries they are put in front of them, which the spool allows
-   * when its cursor is at a segment start (otherwise they stay in memory).
+   * they fit); once it holds newer entries they are put in front of them, when they fit and the
+   * spool's cursor is at a segment start (otherwise they stay in memory).
    *
    * @return true when everything was spooled: the caller must drop its copy of {@code unshipped}
    */
@@ -244,7 +244,16 @@ public final class SinkChannel {
           }
         } else {
           List<byte[]> front = new ArrayList<>(all.size());
-          all.forEach(e -> front.add(e.serialize()));
+          long need = 0;
+          for (CaptureEntry e : all) {
+            byte[] frame = e.serialize();
+            front.add(frame);
+            need += SegmentSpool.FRAME_OVERHEAD + frame.length;
+          }
+          // prepend itself ignores the bound (for shutdown); while running, spool.maxBytes holds
+          if (need > spool.maxBytes() - spool.bytes()) {
+            return false;
+          }
           spool.prepend(front); // memory is older than everything spooled
         }
       } catch (IOException | IllegalStateException e) {
