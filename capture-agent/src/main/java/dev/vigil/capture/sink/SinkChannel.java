@@ -19,13 +19,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>State machine</h2>
  * <ul>
- *   <li>MEMORY: the spool is empty; entries go to the memory queue.
+ *   <li>MEMORY: the worker has read everything on disk (what it read may still wait for its
+ *       acknowledgement); entries go to the memory queue.
  *   <li>SPOOLING: entered when the memory queue is full (the sink is down or slow) or at start
  *       when the spool holds records from a previous run. Every new entry goes to the spool so
- *       order is kept. Left only when an acknowledgement empties the spool.
+ *       order is kept. Left as soon as the worker has read the whole spool: a sink that only fell
+ *       behind for one slow upload is back on the memory path after one pass over the disk,
+ *       instead of writing and re-reading every record for as long as traffic lasts. After a
+ *       failure ({@link #spill}) only when an acknowledgement empties the spool: an outage is
+ *       ridden out on disk.
  * </ul>
- * Invariant: entries in memory are older than every spooled entry not yet read. The worker takes
- * memory first, then the spool, and never mixes the two in one batch ({@link Batch#fromSpool}).
+ * Invariants: in SPOOLING, entries in memory are older than every spooled entry not yet read; in
+ * MEMORY, no spooled entry is unread and entries in memory are newer than every spooled one. So
+ * when MEMORY turns to SPOOLING while the spool still holds a read batch, the memory queue goes to
+ * disk first (behind that batch). The worker takes memory first, then the spool, never mixes the
+ * two in one batch ({@link Batch#fromSpool}), and ships a spool batch before it polls memory.
  *
  * <h2>Loss</h2>
  * An entry is dropped only when the spool is full (or the disk fails): counted as
@@ -53,6 +61,7 @@ public final class SinkChannel {
   private final ArrayDeque<CaptureEntry> memory = new ArrayDeque<>();
   private long memoryUsed;
   private boolean spooling;
+  private boolean sinkFailed; // spill() since the last ack: SPOOLING is left only by an emptying ack
   private long lastDropLog;
   private long droppedSinceLog;
   private long lastCursorWarning;
@@ -87,10 +96,10 @@ public final class SinkChannel {
         }
         return;
       }
-      spooling = true;
       boolean ok;
       try {
-        ok = spool.append(e.spoolHeader(), e.line());
+        ok = (spooling || memoryBehindSpool()) && spool.append(e.spoolHeader(), e.line());
+        spooling = spooling || ok;
       } catch (IOException ex) { // disk full, file size limit, I/O error: reported by drop()
         lastWriteError = ex.toString();
         ok = false;
@@ -104,6 +113,35 @@ public final class SinkChannel {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * MEMORY is turning to SPOOLING: when the spool still holds a read batch, memory is newer than it
+   * and goes to disk first, so that disk order is record order. False (nothing moved) when memory
+   * and the new entry do not both fit: the new entry is then dropped, the older ones kept.
+   */
+  private boolean memoryBehindSpool() throws IOException {
+    if (spool.isEmpty() || memory.isEmpty()) {
+      return true;
+    }
+    long need = 0;
+    for (CaptureEntry m : memory) {
+      need += SegmentSpool.FRAME_OVERHEAD + m.spoolHeader().length + m.line().length;
+    }
+    if (need > spool.maxBytes() - spool.bytes()) {
+      return false;
+    }
+    for (CaptureEntry m : memory) {
+      // A failure part way (the disk) keeps memory as it is: the copies already written are shipped
+      // a second time later, duplicates and never a loss, as in spill().
+      if (!spool.append(m.spoolHeader(), m.line())) {
+        return false;
+      }
+    }
+    metrics.spooled(sink, memory.size());
+    memory.clear();
+    memoryUsed = 0;
+    return true;
   }
 
   private void drop() {
@@ -149,8 +187,8 @@ public final class SinkChannel {
       }
       if (spooling && !spool.fullyRead()) {
         SegmentSpool.Read<CaptureEntry> read = spool.read(maxEntries, maxBytes, CaptureEntry::deserialize);
-        if (spool.isEmpty()) {
-          spooling = false; // the read found only corrupt bytes, and freed them
+        if (spool.isEmpty() || (spool.fullyRead() && !sinkFailed)) {
+          spooling = false; // back to memory: everything on disk is older than what comes next
         }
         return new Batch(read.entries(), read.end());
       }
@@ -204,6 +242,7 @@ public final class SinkChannel {
           lastCursorWarning = now;
         }
       }
+      sinkFailed = false;
       if (spool.isEmpty()) {
         spooling = false;
       }
@@ -215,15 +254,16 @@ public final class SinkChannel {
   /**
    * The sink failed: moves {@code unshipped} (the worker's memory-sourced batch, oldest first) and
    * the memory queue to the spool, so that a process killed during the outage loses none of them,
-   * and every later entry goes to the spool too. While the spool is empty they are appended (when
-   * they fit); once it holds newer entries they are put in front of them, when they fit and the
-   * spool's cursor is at a segment start (otherwise they stay in memory).
+   * and every later entry goes to the spool too. In MEMORY (nothing on disk unread) they are
+   * appended, when they fit; in SPOOLING the spool holds newer entries, so they are put in front of
+   * them, when they fit and the spool's cursor is at a segment start (otherwise they stay in memory).
    *
    * @return true when everything was spooled: the caller must drop its copy of {@code unshipped}
    */
   public boolean spill(List<CaptureEntry> unshipped) {
     lock.lock();
     try {
+      sinkFailed = true; // until the sink ships again, new records wait on disk
       if (unshipped.isEmpty() && memory.isEmpty()) {
         return false;
       }
@@ -231,7 +271,7 @@ public final class SinkChannel {
       all.addAll(unshipped);
       all.addAll(memory);
       try {
-        if (!spooling && spool.isEmpty()) {
+        if (!spooling) { // nothing on disk is unread: memory is newer than all of it
           long need = 0;
           for (CaptureEntry e : all) {
             need += SegmentSpool.FRAME_OVERHEAD + e.spoolHeader().length + e.line().length;
@@ -284,8 +324,9 @@ public final class SinkChannel {
   }
 
   /**
-   * Shutdown: puts {@code unshipped} (memory-sourced, oldest first) and the memory queue in front of
-   * the spool so the next start ships them first.
+   * Shutdown: puts {@code unshipped} (memory-sourced, oldest first) and the memory queue where they
+   * belong in record order, so the next start ships everything in order: in SPOOLING in front of
+   * the spool, in MEMORY behind it (whatever is on disk was read before them).
    */
   public int spoolRemaining(List<CaptureEntry> unshipped) throws IOException {
     lock.lock();
@@ -300,7 +341,11 @@ public final class SinkChannel {
       memory.clear();
       memoryUsed = 0;
       spool.rewind();
-      spool.prepend(front);
+      if (spooling) {
+        spool.prepend(front);
+      } else {
+        spool.appendUnbounded(front);
+      }
       spool.sync();
       if (!front.isEmpty()) {
         spooling = true;

@@ -197,11 +197,10 @@ public final class SinkWorker {
    * outage then loses none. The pending batch goes first (it is the oldest), then the memory queue.
    */
   private void spillToSpool() {
-    if (sink.pendingCount() > 0 && pendingFromSpool) {
-      return; // already on disk
-    }
     try {
-      if (channel.spill(sink.pending())) {
+      if (sink.pendingCount() > 0 && pendingFromSpool) {
+        channel.spill(List.of()); // the batch is on disk already; memory (newer) goes behind it
+      } else if (channel.spill(sink.pending())) {
         sink.clearPending(); // re-read from the spool, in the same order
       }
     } catch (RuntimeException e) {

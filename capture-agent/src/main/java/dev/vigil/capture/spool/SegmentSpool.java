@@ -320,8 +320,24 @@ public final class SegmentSpool implements AutoCloseable {
    * @throws IOException when the disk write fails
    */
   public synchronized boolean append(byte[] head, byte[] tail) throws IOException {
+    return append(head, tail, true);
+  }
+
+  /**
+   * Appends entries at the tail, in order, beyond the byte bound if need be: like {@link #prepend},
+   * for shutdown, when records in memory are newer than everything spooled.
+   *
+   * @throws IOException when the disk write fails
+   */
+  public synchronized void appendUnbounded(List<byte[]> entries) throws IOException {
+    for (byte[] e : entries) {
+      append(NO_BYTES, e, false);
+    }
+  }
+
+  private boolean append(byte[] head, byte[] tail, boolean bounded) throws IOException {
     long frame = HEADER + (long) head.length + tail.length;
-    if (totalBytes + frame > maxBytes) {
+    if (bounded && totalBytes + frame > maxBytes) {
       return false;
     }
     if (segments.isEmpty()

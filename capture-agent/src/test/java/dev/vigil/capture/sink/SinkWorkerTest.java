@@ -30,6 +30,7 @@ class SinkWorkerTest {
     final List<String> shipped = Collections.synchronizedList(new ArrayList<>());
     final List<CaptureEntry> pending = new ArrayList<>();
     volatile boolean down;
+    volatile long shipMillis; // how long each ship takes (a slow upload)
 
     @Override
     public String name() {
@@ -55,6 +56,9 @@ class SinkWorkerTest {
     public void ship(long nowNanos) throws Exception {
       if (down) {
         throw new java.io.IOException("sink is down");
+      }
+      if (shipMillis > 0) {
+        Thread.sleep(shipMillis);
       }
       pending.forEach(e -> shipped.add(e.eventId()));
       pending.clear();
@@ -249,6 +253,132 @@ class SinkWorkerTest {
     }
     assertThat(read).containsExactlyElementsOf(ids(0, 10));
     reopened.close();
+  }
+
+  /** One slow ship made the memory queue overflow: one pass over the disk puts the channel back on memory. */
+  @Test
+  void leavesTheSpoolOnceEverythingOnItIsRead() throws Exception {
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    for (int i = 0; i < 10; i++) {
+      channel.submit(entry(i)); // about three fit in memory, the rest spool
+    }
+    assertThat(channel.spooling()).isTrue();
+    List<String> order = new ArrayList<>();
+    SinkChannel.Batch fromMemory = channel.poll(100, 1 << 20);
+    assertThat(fromMemory.fromSpool()).isFalse();
+    fromMemory.entries().forEach(e -> order.add(e.eventId()));
+    SinkChannel.Batch fromDisk = channel.poll(100, 1 << 20);
+    assertThat(fromDisk.fromSpool()).isTrue();
+    assertThat(channel.spooling()).as("read to its end, though not yet acknowledged").isFalse();
+
+    channel.submit(entry(10));
+    assertThat(channel.memoryUsed()).as("the next record takes the memory path").isPositive();
+    fromDisk.entries().forEach(e -> order.add(e.eventId()));
+    channel.ack(fromDisk.spoolEnd());
+    assertThat(channel.spooledBytes()).isZero();
+    channel.poll(100, 1 << 20).entries().forEach(e -> order.add(e.eventId()));
+    assertThat(order).containsExactlyElementsOf(ids(0, 11));
+    channel.close();
+  }
+
+  /** Back on memory with a read batch still unacknowledged, the queue overflows again: disk order stays record order. */
+  @Test
+  void whenMemoryOverflowsBehindAReadBatchItGoesToDiskBehindThatBatch() throws Exception {
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    for (int i = 0; i < 10; i++) {
+      channel.submit(entry(i));
+    }
+    assertThat(channel.poll(100, 1 << 20).fromSpool()).isFalse(); // 0..2, shipped from memory
+    assertThat(channel.poll(100, 1 << 20).fromSpool()).isTrue(); // 3..9, read; its ship never returns
+    for (int i = 10; i < 20; i++) {
+      channel.submit(entry(i)); // memory, then an overflow
+    }
+    assertThat(channel.spooling()).isTrue();
+    assertThat(channel.memoryUsed()).as("the memory queue went to disk with the overflow").isZero();
+    channel.sync();
+    channel.close();
+    // what a restart (after kill -9) ships: the unacknowledged batch, then the rest, in order
+    assertThat(readAll(dir)).containsExactlyElementsOf(ids(3, 20));
+  }
+
+  /** Shutdown while back on memory with a read batch unacknowledged: memory goes behind that batch. */
+  @Test
+  void atShutdownMemoryNewerThanTheSpoolGoesBehindIt() throws Exception {
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    for (int i = 0; i < 10; i++) {
+      channel.submit(entry(i));
+    }
+    channel.poll(100, 1 << 20); // 0..2 from memory, shipped
+    channel.poll(100, 1 << 20); // 3..9 from disk, never shipped
+    channel.submit(entry(10));
+    channel.submit(entry(11));
+    assertThat(channel.memoryUsed()).isPositive();
+    channel.rewind(); // what the worker's finish() does for an unshipped spool batch
+    assertThat(channel.spoolRemaining(List.of())).isEqualTo(2);
+    channel.close();
+    assertThat(readAll(dir)).containsExactlyElementsOf(ids(3, 12));
+  }
+
+  /**
+   * The S3 path of the agent bench: a sink that fell behind once (one slow upload) spools; once it
+   * keeps up again, records take the memory path while traffic goes on, instead of every record
+   * being written to disk and read back for as long as traffic lasts (the acknowledgement that
+   * would empty the spool never comes while records keep arriving during each ship).
+   */
+  @Test
+  void aSinkThatFellBehindOnceReturnsToMemoryWhileTrafficGoesOn() throws Exception {
+    ListSink sink = new ListSink();
+    sink.shipMillis = 300;
+    SinkChannel channel = new SinkChannel("list", 16_000, new SegmentSpool(dir, 64 << 20, 1 << 20), metrics);
+    SinkWorker worker = new SinkWorker(sink, channel, metrics);
+    worker.start();
+    int n = 0;
+    long start = System.nanoTime();
+    double spooledAtMid = -1;
+    int submittedAtMid = 0;
+    while (System.nanoTime() - start < 2_000_000_000L) {
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      if (ms > 400) {
+        sink.shipMillis = 5; // keeps up from here on: ships take 5 ms, records arrive about 2 per ms
+      }
+      if (ms > 1_000 && spooledAtMid < 0) {
+        spooledAtMid = spooled();
+        submittedAtMid = n;
+      }
+      channel.submit(entry(n++));
+      channel.submit(entry(n++));
+      Thread.sleep(1);
+    }
+    int lateRecords = n - submittedAtMid;
+    double lateSpooled = spooled() - spooledAtMid;
+    int total = n;
+    await().atMost(Duration.ofSeconds(20)).until(() -> sink.shipped.size() >= total);
+    assertThat(spooledAtMid).as("the slow ship made the queue overflow").isPositive();
+    assertThat(lateSpooled)
+        .as("records spooled in the last second, of %d submitted then", lateRecords)
+        .isLessThan(lateRecords * 0.2);
+    worker.shutdown(Duration.ofSeconds(2));
+    assertThat(sink.shipped).containsExactlyElementsOf(ids(0, n));
+  }
+
+  private double spooled() {
+    return metrics.registry().find("vigil.agent.capture.spooled").tag("sink", "list").counters().stream()
+        .mapToDouble(c -> c.count()).sum();
+  }
+
+  /** Everything a new process would read from the spool in {@code spoolDir}, acknowledging as it goes. */
+  private static List<String> readAll(Path spoolDir) throws java.io.IOException {
+    SinkChannel reopened = new SinkChannel("list", 1_000, new SegmentSpool(spoolDir, 1 << 20, 4096),
+        new AgentMetrics(new SimpleMeterRegistry()));
+    List<String> read = new ArrayList<>();
+    for (SinkChannel.Batch b = reopened.poll(100, 1 << 20); !b.entries().isEmpty(); b = reopened.poll(100, 1 << 20)) {
+      b.entries().forEach(e -> read.add(e.eventId()));
+      if (b.fromSpool()) {
+        reopened.ack(b.spoolEnd());
+      }
+    }
+    reopened.close();
+    return read;
   }
 
   private static void copyTree(Path from, Path to) throws java.io.IOException {
