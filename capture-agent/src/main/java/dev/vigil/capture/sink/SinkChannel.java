@@ -6,6 +6,7 @@ import dev.vigil.capture.spool.SegmentSpool;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -124,23 +125,33 @@ public final class SinkChannel {
     if (spool.isEmpty() || memory.isEmpty()) {
       return true;
     }
-    long need = 0;
-    for (CaptureEntry m : memory) {
-      need += SegmentSpool.FRAME_OVERHEAD + m.spoolHeader().length + m.line().length;
-    }
-    if (need > spool.maxBytes() - spool.bytes()) {
+    if (!appendAllIfRoom(memory)) {
       return false;
-    }
-    for (CaptureEntry m : memory) {
-      // A failure part way (the disk) keeps memory as it is: the copies already written are shipped
-      // a second time later, duplicates and never a loss, as in spill().
-      if (!spool.append(m.spoolHeader(), m.line())) {
-        return false;
-      }
     }
     metrics.spooled(sink, memory.size());
     memory.clear();
     memoryUsed = 0;
+    return true;
+  }
+
+  /**
+   * Appends {@code entries} in order when all of them fit. False otherwise; a refusal part way (the
+   * disk) leaves the caller's copies as they are, so the ones written are shipped twice later:
+   * duplicates, never a loss.
+   */
+  private boolean appendAllIfRoom(Collection<CaptureEntry> entries) throws IOException {
+    long need = 0;
+    for (CaptureEntry e : entries) {
+      need += SegmentSpool.FRAME_OVERHEAD + e.spoolHeader().length + e.line().length;
+    }
+    if (need > spool.maxBytes() - spool.bytes()) {
+      return false;
+    }
+    for (CaptureEntry e : entries) {
+      if (!spool.append(e.spoolHeader(), e.line())) {
+        return false;
+      }
+    }
     return true;
   }
 
@@ -272,15 +283,9 @@ public final class SinkChannel {
       all.addAll(memory);
       try {
         if (!spooling) { // nothing on disk is unread: memory is newer than all of it
-          long need = 0;
-          for (CaptureEntry e : all) {
-            need += SegmentSpool.FRAME_OVERHEAD + e.spoolHeader().length + e.line().length;
-          }
-          if (need > spool.maxBytes() - spool.bytes()) {
+          if (!appendAllIfRoom(all)) {
+            spooling = !spool.fullyRead(); // copies written part way ship from disk too (duplicates)
             return false;
-          }
-          for (CaptureEntry e : all) {
-            spool.append(e.spoolHeader(), e.line());
           }
         } else {
           List<byte[]> front = new ArrayList<>(all.size());
