@@ -91,6 +91,10 @@ public final class AgentMetrics {
     counter("vigil.agent.capture.spooled", "sink", sink, null, null).increment(n);
   }
 
+  public double spooledCount(String sink) {
+    return counter("vigil.agent.capture.spooled", "sink", sink, null, null).count();
+  }
+
   public void sinkError(String sink) {
     counter("vigil.agent.sink.errors", "sink", sink, null, null).increment();
   }

@@ -244,24 +244,13 @@ class SinkWorkerTest {
     assertThat(channel.memoryUsed()).isZero();
     channel.close();
     // what a restart (after kill -9) reads: everything, oldest first
-    SinkChannel reopened = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096),
-        new AgentMetrics(new SimpleMeterRegistry()));
-    List<String> read = new ArrayList<>();
-    for (SinkChannel.Batch b = reopened.poll(100, 1 << 20); !b.entries().isEmpty(); b = reopened.poll(100, 1 << 20)) {
-      b.entries().forEach(e -> read.add(e.eventId()));
-      reopened.ack(b.spoolEnd());
-    }
-    assertThat(read).containsExactlyElementsOf(ids(0, 10));
-    reopened.close();
+    assertThat(readAll(dir)).containsExactlyElementsOf(ids(0, 10));
   }
 
   /** One slow ship made the memory queue overflow: one pass over the disk puts the channel back on memory. */
   @Test
   void leavesTheSpoolOnceEverythingOnItIsRead() throws Exception {
-    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
-    for (int i = 0; i < 10; i++) {
-      channel.submit(entry(i)); // about three fit in memory, the rest spool
-    }
+    SinkChannel channel = overflowedChannel();
     assertThat(channel.spooling()).isTrue();
     List<String> order = new ArrayList<>();
     SinkChannel.Batch fromMemory = channel.poll(100, 1 << 20);
@@ -284,10 +273,7 @@ class SinkWorkerTest {
   /** Back on memory with a read batch still unacknowledged, the queue overflows again: disk order stays record order. */
   @Test
   void whenMemoryOverflowsBehindAReadBatchItGoesToDiskBehindThatBatch() throws Exception {
-    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
-    for (int i = 0; i < 10; i++) {
-      channel.submit(entry(i));
-    }
+    SinkChannel channel = overflowedChannel();
     assertThat(channel.poll(100, 1 << 20).fromSpool()).isFalse(); // 0..2, shipped from memory
     assertThat(channel.poll(100, 1 << 20).fromSpool()).isTrue(); // 3..9, read; its ship never returns
     for (int i = 10; i < 20; i++) {
@@ -304,10 +290,7 @@ class SinkWorkerTest {
   /** Shutdown while back on memory with a read batch unacknowledged: memory goes behind that batch. */
   @Test
   void atShutdownMemoryNewerThanTheSpoolGoesBehindIt() throws Exception {
-    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
-    for (int i = 0; i < 10; i++) {
-      channel.submit(entry(i));
-    }
+    SinkChannel channel = overflowedChannel();
     channel.poll(100, 1 << 20); // 0..2 from memory, shipped
     channel.poll(100, 1 << 20); // 3..9 from disk, never shipped
     channel.submit(entry(10));
@@ -342,7 +325,7 @@ class SinkWorkerTest {
         sink.shipMillis = 5; // keeps up from here on: ships take 5 ms, records arrive about 2 per ms
       }
       if (ms > 1_000 && spooledAtMid < 0) {
-        spooledAtMid = spooled();
+        spooledAtMid = metrics.spooledCount("list");
         submittedAtMid = n;
       }
       channel.submit(entry(n++));
@@ -350,7 +333,7 @@ class SinkWorkerTest {
       Thread.sleep(1);
     }
     int lateRecords = n - submittedAtMid;
-    double lateSpooled = spooled() - spooledAtMid;
+    double lateSpooled = metrics.spooledCount("list") - spooledAtMid;
     int total = n;
     await().atMost(Duration.ofSeconds(20)).until(() -> sink.shipped.size() >= total);
     assertThat(spooledAtMid).as("the slow ship made the queue overflow").isPositive();
@@ -361,9 +344,13 @@ class SinkWorkerTest {
     assertThat(sink.shipped).containsExactlyElementsOf(ids(0, n));
   }
 
-  private double spooled() {
-    return metrics.registry().find("vigil.agent.capture.spooled").tag("sink", "list").counters().stream()
-        .mapToDouble(c -> c.count()).sum();
+  /** A channel whose memory queue overflowed: records 0..2 in memory, 3..9 spooled. */
+  private SinkChannel overflowedChannel() throws java.io.IOException {
+    SinkChannel channel = new SinkChannel("list", 1_000, new SegmentSpool(dir, 1 << 20, 4096), metrics);
+    for (int i = 0; i < 10; i++) {
+      channel.submit(entry(i)); // about three fit in memory, the rest spool
+    }
+    return channel;
   }
 
   /** Everything a new process would read from the spool in {@code spoolDir}, acknowledging as it goes. */
